@@ -1,0 +1,50 @@
+# T2A developer commands. `make run` and `make test` are the two the README promises.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/t2a
+REDIS_URL ?= redis://127.0.0.1:6379/1
+PYTEST_ARGS ?=
+
+.PHONY: run test lint install python-check css migrate seed clean
+
+python-check:
+	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"T2A needs Python 3.12 or newer, but python3 is {v.major}.{v.minor}. Install 3.13 (the .python-version file selects it under pyenv) or run: make PYTHON=python3.13 ...")'
+
+$(VENV)/.installed: pyproject.toml | python-check
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet . --group dev
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/dist/t2a.css: node_modules/.installed static/scss/t2a.scss
+	mkdir -p static/dist
+	npm run --silent build:css
+
+install: $(VENV)/.installed static/dist/t2a.css
+	mkdir -p var/celery/queue var/celery/processed var/private var/cache
+
+run: install
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo "T2A is starting on http://127.0.0.1:8000 (web, worker and beat). Stop with Ctrl+C."
+	$(BIN)/honcho start -f Procfile
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_ENV=test DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DJANGO_ENV=production SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
+		ALLOWED_HOSTS=t2a.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles var

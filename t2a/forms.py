@@ -1,0 +1,74 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.forms.renderers import TemplatesSetting
+
+from .models import Organisation, Role
+
+
+class NHSFormRenderer(TemplatesSetting):
+    """Render every form, ours and allauth's, with NHS.UK markup and an error summary."""
+
+    form_template_name = "forms/form.html"
+    field_template_name = "forms/field.html"
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "brand_colour"]
+        labels = {"name": "Organisation name", "brand_colour": "Brand colour"}
+        help_texts = {
+            "name": "For example, Northgate Integrated Care Board.",
+            "brand_colour": "Shown in the header. Use a dark colour so white text stays "
+            "readable, written as # and six hex digits, like #005eb8.",
+        }
+        widgets = {"brand_colour": forms.TextInput(attrs={"spellcheck": "false"})}
+
+
+class OrganisationSettingsForm(OrganisationForm):
+    class Meta(OrganisationForm.Meta):
+        fields = ["name", "brand_colour", "mfa_required"]
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address", max_length=254, help_text="We will send the invitation here."
+    )
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class AcceptInvitationForm(forms.Form):
+    full_name = forms.CharField(label="Your full name", max_length=150)
+    password1 = forms.CharField(
+        label="Create a password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validation.password_validators_help_text_html(),
+    )
+    password2 = forms.CharField(
+        label="Type the password again",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, *args, email: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.email = email
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match.")
+        elif p1:
+            from .models import User
+
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
+                )
+            except forms.ValidationError as exc:
+                self.add_error("password1", exc)
+        return cleaned

@@ -1,0 +1,44 @@
+from importlib import import_module
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from t2a.demo import DEMO_PASSWORD, demo_organisation_seed
+
+# Each stage app may add its own demo rows through `<app>.demo.seed(demo, large=...)`.
+STAGE_APPS = ["cycles", "stakeholders", "feedback", "actions"]
+
+
+class Command(BaseCommand):
+    help = "Create (or top up) the demo organisation. Running it twice changes nothing."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--large",
+            action="store_true",
+            help="Also build the large benchmark organisation.",
+        )
+
+    def handle(self, *args, large: bool = False, **options):
+        with transaction.atomic():
+            demo = demo_organisation_seed()
+            for app in STAGE_APPS:
+                self._seed_app(app, demo, large=False)
+            if large:
+                big = demo_organisation_seed(name="Eastbrook Community Health", slug="eastbrook")
+                for app in STAGE_APPS:
+                    self._seed_app(app, big, large=True)
+
+        self.stdout.write(self.style.SUCCESS(f"Demo organisation: {demo.organisation.name}"))
+        self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")
+        for role, user in demo.people.items():
+            self.stdout.write(f"  {role.label:<26} {user.email:<26} password: {DEMO_PASSWORD}")
+
+    def _seed_app(self, app: str, demo, *, large: bool) -> None:
+        try:
+            module = import_module(f"{app}.demo")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.demo":
+                raise
+            return
+        module.seed(demo, large=large)

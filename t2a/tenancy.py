@@ -1,0 +1,120 @@
+"""Tenant routing: `/o/<org-slug>/…` and `/p/<org-slug>/…` resolve the organisation.
+
+Everything an organisation owns is reached under its slug. The middleware looks up the
+organisation and the signed-in person's membership, answers 404 to non-members (never
+403, which would confirm the organisation exists), and runs the view inside a django-scopes
+scope so that any query on a tenant-owned model is limited to that organisation. Outside
+such URLs no scope is active, and tenant-owned queries raise.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
+from django_scopes import scope, scopes_disabled
+
+from .models import Membership, Organisation
+
+ORG_KWARG = "org_slug"
+
+
+def tenant_public(view: Callable) -> Callable:
+    """Mark a tenant view as open to people who are not (yet) members, such as an invitation."""
+    view.tenant_public = True
+    return view
+
+
+def mfa_exempt(view: Callable) -> Callable:
+    """Mark a view reachable before a member has enrolled in MFA (sign-out, MFA pages)."""
+    view.mfa_exempt = True
+    return view
+
+
+class TenantMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.organisation = None
+        request.membership = None
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if match.namespace == "admin" and request.user.is_superuser:
+            # The Django admin is for superusers only and deliberately sees every tenant.
+            with scopes_disabled():
+                return self.get_response(request)
+        slug = match.kwargs.get(ORG_KWARG)
+        if slug is None:
+            return self.get_response(request)
+
+        organisation = Organisation.objects.filter(slug=slug).first()
+        if organisation is None:
+            raise Http404("No such organisation.")
+        if not getattr(match.func, "tenant_public", False):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            membership = (
+                Membership.across_organisations.select_related("user")
+                .filter(organisation=organisation, user=request.user)
+                .first()
+            )
+            if membership is None:
+                raise Http404("Not a member of this organisation.")
+            request.membership = membership
+        request.organisation = organisation
+        with scope(organisation=organisation.pk):
+            return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        # The middleware has resolved the slug into request.organisation, so views take
+        # only their own arguments.
+        view_kwargs.pop(ORG_KWARG, None)
+        return None
+
+
+class MFAEnforcementMiddleware:
+    """Send a member of an MFA-required organisation to enrol before anything else."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        organisation = getattr(request, "organisation", None)
+        if (
+            organisation is None
+            or request.membership is None
+            or not organisation.mfa_required
+            or getattr(view_func, "mfa_exempt", False)
+        ):
+            return None
+        from allauth.mfa.models import Authenticator
+
+        if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
+            return None
+        url = reverse("mfa_activate_totp")
+        return redirect(f"{url}?{urlencode({'next': request.get_full_path()})}")
+
+
+def allowed_by(policy: Callable[..., bool]) -> Callable:
+    """Allow the view only when `policy(membership)` is true (others get 403)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.membership is None or not policy(request.membership):
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

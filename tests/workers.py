@@ -1,0 +1,108 @@
+"""A real Celery worker process against Redis and the test database.
+
+Tests that use `celery_worker_process` must also use `transactional_db` (the worker is
+another process and sees only committed rows). Emails the worker sends are written as
+files to `worker.mail_dir`.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from t2a.celery import app as celery_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class WorkerProcess:
+    mail_dir: Path
+    processes: list[subprocess.Popen] = field(default_factory=list)
+    log_dir: Path | None = None
+
+    def start(self, *, name: str = "w1", queues: str = "celery", concurrency: int = 1):
+        env = {
+            **os.environ,
+            "DJANGO_ENV": "test",
+            "DATABASE_URL": _database_url(),
+            "REDIS_URL": settings.REDIS_URL,
+            "EMAIL_FILE_DIR": str(self.mail_dir),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+        }
+        log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "t2a", "worker",
+                "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
+                f"--hostname={name}@%h", "-Q", queues, "--without-gossip", "--without-mingle",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self.processes.append(process)
+        self._wait_ready(name)
+        return process
+
+    def _wait_ready(self, name: str, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        path = self.log_dir / f"{name}.log"
+        while time.monotonic() < deadline:
+            if "ready." in path.read_text():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"Celery worker {name} did not start:\n{path.read_text()}")
+
+    def emails(self) -> list[str]:
+        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+
+    def wait_for_emails(self, count: int, timeout: float = 20) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = self.emails()
+            if len(found) >= count:
+                return found
+            time.sleep(0.2)
+        raise AssertionError(f"Expected {count} emails, got {len(self.emails())}")
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    if s["ENGINE"] != "django.db.backends.postgresql":
+        raise RuntimeError("Worker tests need PostgreSQL (set DATABASE_URL).")
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db, tmp_path, settings):
+    """Start real worker processes on demand; stop them at the end of the test."""
+    celery_app.conf.task_always_eager = False
+    mail_dir = tmp_path / "mail"
+    mail_dir.mkdir()
+    log_dir = tmp_path / "logs"
+    log_dir.mkdir()
+    # Drop messages an earlier, interrupted run may have left in the queues.
+    with celery_app.connection_for_write() as conn:
+        for queue in ("celery",):
+            conn.default_channel.queue_purge(queue)
+    worker = WorkerProcess(mail_dir=mail_dir, log_dir=log_dir)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+        celery_app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
