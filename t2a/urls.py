@@ -21,6 +21,10 @@ tenant_patterns = [
         name="invitation_revoke",
     ),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("cycles/", include("cycles.urls")),
+    path("stakeholders/", include("stakeholders.urls")),
+    path("listening/", include("feedback.urls")),
+    path("actions/", include("actions.urls")),
 ]
 
 urlpatterns = [

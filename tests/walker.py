@@ -7,6 +7,7 @@ FILLERS; a pattern whose keyword has no filler makes the walker fail loudly.
 
 import re
 from collections.abc import Callable, Iterator
+from importlib import import_module
 
 from django.urls import URLPattern, URLResolver, get_resolver
 from django_scopes import scopes_disabled
@@ -70,6 +71,20 @@ FILLERS: dict[str, Callable[[Organisation], str]] = {
     "invitation_pk": _invitation,
     "token": _token,
 }
+
+# Each app adds fillers for its own URL keywords in `<app>/tests/walker_fillers.py`,
+# as a dict named FILLERS (keyword -> function(organisation) -> value for the URL).
+for _app in ("cycles", "stakeholders", "feedback", "actions"):
+    try:
+        _module = import_module(f"{_app}.tests.walker_fillers")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{_app}.tests.walker_fillers":
+            raise
+        continue
+    _clash = FILLERS.keys() & _module.FILLERS.keys()
+    if _clash:
+        raise RuntimeError(f"{_app} redefines walker fillers {sorted(_clash)}")
+    FILLERS.update(_module.FILLERS)
 
 
 def fill(route: str, org: Organisation, cache: dict[str, str]) -> str:

@@ -5,9 +5,10 @@ import django.db.models.deletion
 import django.db.models.functions.text
 import django.db.models.manager
 import django.utils.timezone
-import t2a.models
 from django.conf import settings
 from django.db import migrations, models
+
+import t2a.models
 
 
 class Migration(migrations.Migration):
