@@ -34,7 +34,7 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(
         label="Email address", max_length=254, help_text="We will send the invitation here."
     )
-    role = forms.ChoiceField(label="Role", choices=Role.choices)
+    role = forms.ChoiceField(label="Role", choices=[("", "Choose a role"), *Role.choices])
 
 
 class RoleForm(forms.Form):
