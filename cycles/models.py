@@ -86,3 +86,305 @@ class Cycle(TenantModel):
     @property
     def stage_label(self) -> str:
         return Stage(self.current_stage).label
+
+
+# Text limits: generous for writing, small enough that a pasted 10 MB blob is refused
+# with a clear message instead of being stored.
+SHORT_TEXT = 300
+LONG_TEXT = 5000
+
+
+class CaseForChangeStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AGREED = "agreed", "Agreed by the steering group"
+
+
+class CaseForChange(TenantModel):
+    """Why this cycle exists: the inequality, who it hurts most, and the evidence."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="case_for_change")
+    inequality_addressed = models.TextField(
+        "the inequality being addressed", max_length=LONG_TEXT, blank=True
+    )
+    most_affected = models.TextField(
+        "who is most affected and why", max_length=LONG_TEXT, blank=True
+    )
+    local_insight = models.TextField("local insight summary", max_length=LONG_TEXT, blank=True)
+    status = models.CharField(
+        max_length=10, choices=CaseForChangeStatus.choices, default=CaseForChangeStatus.DRAFT
+    )
+    agreed_on = models.DateField("date agreed by the steering group", null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle"], name="case_for_change_one_per_cycle"
+            ),
+            # An agreed case always says when it was agreed.
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(agreed_on__isnull=False),
+                name="case_for_change_agreed_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Case for change: {self.cycle}"
+
+
+class DataSourceKind(models.TextChoices):
+    JSNA = "jsna", "Joint strategic needs assessment (JSNA)"
+    POPULATION_HEALTH = "population_health", "Population-health data"
+    NATIONAL = "national", "National statistics"
+    LOCAL = "local", "Local survey or audit"
+    OTHER = "other", "Other"
+
+
+class DataSource(TenantModel):
+    case_for_change = models.ForeignKey(
+        CaseForChange, on_delete=models.CASCADE, related_name="data_sources"
+    )
+    kind = models.CharField("type of source", max_length=20, choices=DataSourceKind.choices)
+    title = models.CharField(max_length=SHORT_TEXT)
+    publisher = models.CharField(max_length=200, blank=True)
+    published_on = models.DateField("date published", null=True, blank=True)
+    url = models.URLField("link", max_length=500, blank=True)
+    key_figure = models.CharField(max_length=SHORT_TEXT, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class InequalityRow(TenantModel):
+    """One line of the inequality map: how a group fares on an indicator against a comparator."""
+
+    case_for_change = models.ForeignKey(
+        CaseForChange, on_delete=models.CASCADE, related_name="inequality_rows"
+    )
+    dimension = models.CharField(
+        max_length=100, help_text="For example ethnicity, deprivation decile or age."
+    )
+    group = models.CharField(max_length=150)
+    indicator = models.CharField(max_length=200)
+    value = models.DecimalField(max_digits=12, decimal_places=2)
+    comparator_value = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    comparator_label = models.CharField(
+        "comparator",
+        max_length=150,
+        blank=True,
+        help_text="For example England average or least deprived decile.",
+    )
+    source = models.CharField(max_length=SHORT_TEXT, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="inequality_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(comparator_value__isnull=True) | Q(comparator_value__gte=0),
+                name="inequality_comparator_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.indicator}"
+
+
+class CaseForChangeRevision(TenantModel):
+    """A snapshot of the whole case for change, written on every save: its change history."""
+
+    case_for_change = models.ForeignKey(
+        CaseForChange, on_delete=models.CASCADE, related_name="revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    summary = models.CharField(max_length=200)
+    snapshot = models.JSONField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class TheoryOfChangeKind(models.TextChoices):
+    INPUT = "input", "Inputs"
+    ACTIVITY = "activity", "Activities"
+    OUTCOME_SHORT = "outcome_short", "Short-term outcomes"
+    OUTCOME_MEDIUM = "outcome_medium", "Medium-term outcomes"
+    OUTCOME_LONG = "outcome_long", "Long-term outcomes"
+    IMPACT = "impact", "Impact"
+    ASSUMPTION = "assumption", "Assumptions"
+
+
+class TheoryOfChangeItem(TenantModel):
+    """One ordered line of the theory of change.
+
+    `agreed_on` records when communities agreed this line; editing the text clears it,
+    because what was agreed is no longer what is written.
+    """
+
+    cycle = models.ForeignKey(
+        Cycle, on_delete=models.CASCADE, related_name="theory_of_change_items"
+    )
+    kind = models.CharField(max_length=20, choices=TheoryOfChangeKind.choices)
+    text = models.CharField(max_length=1000)
+    position = models.PositiveIntegerField(default=0)
+    agreed_on = models.DateField("agreed with communities on", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["kind", "position", "pk"]
+        indexes = [models.Index(fields=["cycle", "kind", "position"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+INCLUSION_PROMPTS = (
+    ("missing_groups", "Who may be missing or less visible?"),
+    ("less_trust_voice", "Who holds less trust, voice or social capital?"),
+    ("power_holders", "Who holds the power, and how can it be moved?"),
+    ("differing_experiences", "Which groups' experiences differ significantly?"),
+)
+
+
+class InclusionPrompts(TenantModel):
+    """The model's four inclusion prompts, answered for one cycle and revisited at each stage."""
+
+    cycle = models.OneToOneField(Cycle, on_delete=models.CASCADE, related_name="inclusion_prompts")
+    missing_groups = models.TextField(INCLUSION_PROMPTS[0][1], max_length=LONG_TEXT, blank=True)
+    less_trust_voice = models.TextField(INCLUSION_PROMPTS[1][1], max_length=LONG_TEXT, blank=True)
+    power_holders = models.TextField(INCLUSION_PROMPTS[2][1], max_length=LONG_TEXT, blank=True)
+    differing_experiences = models.TextField(
+        INCLUSION_PROMPTS[3][1], max_length=LONG_TEXT, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name_plural = "inclusion prompts"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle"], name="inclusion_prompts_one_per_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Inclusion prompts: {self.cycle}"
+
+    def answers(self) -> list[tuple[str, str]]:
+        return [(question, getattr(self, field)) for field, question in INCLUSION_PROMPTS]
+
+
+class EthicsCategory(models.TextChoices):
+    CONSENT = "consent", "Consent"
+    SAFEGUARDING = "safeguarding", "Safeguarding"
+    DATA_PROTECTION = "data_protection", "Data protection"
+    POWER_IMBALANCE = "power_imbalance", "Power imbalance"
+    PAYMENT = "payment", "Payment and expenses"
+    ACCESSIBILITY = "accessibility", "Accessibility"
+    TRAUMA = "trauma", "Trauma"
+    CONFIDENTIALITY = "confidentiality", "Confidentiality"
+    OTHER = "other", "Other"
+
+
+class EthicsStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    MITIGATED = "mitigated", "Mitigated"
+    ACCEPTED = "accepted", "Accepted"
+    CLOSED = "closed", "Closed"
+
+
+class EthicsLogEntry(TenantModel):
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="ethics_entries")
+    consideration = models.TextField(max_length=LONG_TEXT)
+    category = models.CharField(max_length=20, choices=EthicsCategory.choices)
+    affected_groups = models.CharField(max_length=SHORT_TEXT, blank=True)
+    likelihood = models.PositiveSmallIntegerField(help_text="1 (rare) to 5 (almost certain).")
+    impact = models.PositiveSmallIntegerField(help_text="1 (minor) to 5 (severe).")
+    # Stored so the log sorts by risk in the database.
+    risk_score = models.GeneratedField(
+        expression=F("likelihood") * F("impact"),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    mitigation = models.TextField(max_length=LONG_TEXT, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=10, choices=EthicsStatus.choices, default=EthicsStatus.OPEN
+    )
+    review_date = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "ethics log entries"
+        ordering = ["-risk_score", "review_date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5), name="ethics_likelihood_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=5), name="ethics_impact_1_to_5"
+            ),
+        ]
+        indexes = [models.Index(fields=["cycle", "status"])]
+
+    def __str__(self) -> str:
+        return self.consideration[:60]
+
+    def is_review_overdue(self, today) -> bool:
+        return (
+            self.review_date is not None
+            and self.status != EthicsStatus.CLOSED
+            and self.review_date < today
+        )
+
+
+class StageTransition(TenantModel):
+    """A recorded move between stages, with the reason when items were unmet."""
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="stage_transitions")
+    from_stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    to_stage = models.PositiveSmallIntegerField(choices=Stage.choices)
+    moved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    moved_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(max_length=LONG_TEXT, blank=True)
+    # [{"key": ..., "label": ...}] as they stood at the moment of the move.
+    unmet_items = models.JSONField(default=list, blank=True)
+    inclusion_prompts_changed = models.BooleanField(null=True, blank=True)
+    inclusion_prompts_note = models.TextField(max_length=LONG_TEXT, blank=True)
+
+    class Meta:
+        ordering = ["-moved_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_stage__gte=1, from_stage__lte=5, to_stage__gte=1, to_stage__lte=5),
+                name="transition_stages_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=~Q(from_stage=F("to_stage")), name="transition_changes_stage"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: stage {self.from_stage} to {self.to_stage}"
+
+    @property
+    def is_advance(self) -> bool:
+        return self.to_stage > self.from_stage

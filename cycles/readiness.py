@@ -40,11 +40,11 @@ class ReadinessItem:
 # fmt: off
 CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
     1: (
-        ReadinessItem("case_for_change_written", "Case for change written, with every required section filled", measure=None),
-        ReadinessItem("case_for_change_agreed", "Case for change agreed by the steering group", measure=None),
-        ReadinessItem("theory_of_change_drafted", "Theory of change drafted: inputs, activities, outcomes and impact", measure=None),
-        ReadinessItem("inclusion_prompts_answered", "All four inclusion prompts answered", measure=None),
-        ReadinessItem("ethics_log_ready", "Ethics log ready: every open entry has a mitigation and an owner", measure=None),
+        ReadinessItem("case_for_change_written", "Case for change written, with every required section filled", measure="cycles.measures.case_for_change_written"),
+        ReadinessItem("case_for_change_agreed", "Case for change agreed by the steering group", measure="cycles.measures.case_for_change_agreed"),
+        ReadinessItem("theory_of_change_drafted", "Theory of change drafted: inputs, activities, outcomes and impact", measure="cycles.measures.theory_of_change_drafted"),
+        ReadinessItem("inclusion_prompts_answered", "All four inclusion prompts answered", measure="cycles.measures.inclusion_prompts_answered"),
+        ReadinessItem("ethics_log_ready", "Ethics log ready: at least one entry, and every open entry has a mitigation and an owner", measure="cycles.measures.ethics_log_ready"),
         ReadinessItem("steering_group_formed", "Steering group formed, with community members and at least two system-sector members", measure=None),
     ),
     2: (

@@ -1,0 +1,26 @@
+"""Who may do what with cycles. Views and templates both ask these functions.
+
+Which cycles a member sees at all is decided by `selectors.cycles_visible_to`; these
+functions decide what a member may do with the cycles they can see.
+"""
+
+from t2a.models import Membership, Role
+
+STAFF_ROLES = frozenset({Role.ADMIN, Role.ENGAGEMENT_LEAD})
+
+
+def can_view_cycles(membership: Membership) -> bool:
+    return True
+
+
+def can_create_cycle(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES
+
+
+def can_edit_cycle(membership: Membership) -> bool:
+    """Edit the cycle, its stage 1 documents and its ethics log, and move it between stages."""
+    return membership.role in STAFF_ROLES
+
+
+def can_change_stage(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES
