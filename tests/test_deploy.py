@@ -18,7 +18,9 @@ PRODUCTION_ENV = {
 
 
 def manage(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ENV", "SECRET_KEY"}}
+    # The browser fixtures set DJANGO_ALLOW_ASYNC_UNSAFE for this process only.
+    unwanted = {"DJANGO_ENV", "SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    base = {k: v for k, v in os.environ.items() if k not in unwanted}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
