@@ -45,7 +45,7 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
         ReadinessItem("theory_of_change_drafted", "Theory of change drafted: inputs, activities, outcomes and impact", measure="cycles.measures.theory_of_change_drafted"),
         ReadinessItem("inclusion_prompts_answered", "All four inclusion prompts answered", measure="cycles.measures.inclusion_prompts_answered"),
         ReadinessItem("ethics_log_ready", "Ethics log ready: at least one entry, and every open entry has a mitigation and an owner", measure="cycles.measures.ethics_log_ready"),
-        ReadinessItem("steering_group_formed", "Steering group formed, with community members and at least two system-sector members", measure=None),
+        ReadinessItem("steering_group_formed", "Steering group formed, with community members and at least two system-sector members", measure="stakeholders.readiness.steering_group_formed"),
     ),
     2: (
         ReadinessItem("community_leads_prepared", "Community leads prepared: role agreed, training and wellbeing check-ins recorded", measure=None),

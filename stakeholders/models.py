@@ -1,0 +1,406 @@
+"""Stakeholders: the relationship register, steering groups, conversations and commitments.
+
+Stage 1 of T2A asks who the Trusted Leaders, Trusted Voices and Trusted Places are, who sits
+on the steering group, and whether relationships are built through promises kept. These
+models hold that, per organisation.
+"""
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+
+from t2a.models import TenantModel
+
+
+class Kind(models.TextChoices):
+    PERSON = "person", "Person"
+    ORGANISATION = "organisation", "Organisation"
+    PLACE = "place", "Place"
+
+
+class Sector(models.TextChoices):
+    COMMUNITY = "community", "Community"
+    VCSE = "vcse", "Voluntary, community and social enterprise (VCSE)"
+    NHS = "nhs", "NHS"
+    LOCAL_AUTHORITY = "local_authority", "Local authority"
+    OTHER_PUBLIC = "other_public", "Other public sector"
+    BUSINESS = "business", "Business"
+    FAITH = "faith", "Faith"
+    EDUCATION = "education", "Education"
+
+
+# The three "system" sectors a steering group needs at least two of, beside the community.
+SYSTEM_SECTORS = frozenset({Sector.VCSE, Sector.NHS, Sector.LOCAL_AUTHORITY})
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone"
+    LETTER = "letter", "Letter"
+    SOCIAL = "social", "Social media"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    IN_PERSON = "in_person", "In person"
+    WORD_OF_MOUTH = "word_of_mouth", "Word of mouth"
+
+
+class TrustedTag(models.TextChoices):
+    """The 3Ts. Stored as three booleans on Stakeholder so any combination filters cheaply."""
+
+    LEADER = "leader", "Trusted Leader"
+    VOICE = "voice", "Trusted Voice"
+    PLACE = "place", "Trusted Place"
+
+
+TAG_FIELDS = {
+    TrustedTag.LEADER: "trusted_leader",
+    TrustedTag.VOICE: "trusted_voice",
+    TrustedTag.PLACE: "trusted_place",
+}
+
+
+class ConsentBasis(models.TextChoices):
+    """The UK GDPR lawful basis under which contact details are held."""
+
+    CONSENT = "consent", "Consent given by the person"
+    LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
+    PUBLIC_TASK = "public_task", "Public task"
+    CONTRACT = "contract", "Contract"
+
+
+one_to_five = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def _between_one_and_five(field: str) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(**{f"{field}__gte": 1, f"{field}__lte": 5}),
+        name=f"stakeholder_{field}_1_to_5",
+    )
+
+
+class Stakeholder(TenantModel):
+    """A person, organisation or place the organisation has (or wants) a relationship with.
+
+    Contact details are personal data: they may only be held with a recorded consent
+    (date, lawful basis and the member who recorded it). The service refuses them with a
+    field error; the check constraint makes sure no other path can store them either.
+    """
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PERSON)
+    name = models.CharField(max_length=200)
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    trusted_leader = models.BooleanField("Trusted Leader", default=False)
+    trusted_voice = models.BooleanField("Trusted Voice", default=False)
+    trusted_place = models.BooleanField("Trusted Place", default=False)
+    communities_reached = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Communities or population groups this stakeholder reaches.",
+    )
+    influence = models.PositiveSmallIntegerField(default=3, validators=one_to_five)
+    interest = models.PositiveSmallIntegerField(default=3, validators=one_to_five)
+    relationship_strength = models.PositiveSmallIntegerField(default=1, validators=one_to_five)
+    preferred_channels = models.JSONField(default=list, blank=True)
+    languages = models.CharField(max_length=200, blank=True)
+    access_needs = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    consent_date = models.DateField(null=True, blank=True)
+    consent_basis = models.CharField(max_length=30, choices=ConsentBasis.choices, blank=True)
+    consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The "recorded contact": the member who holds this relationship. Besides staff, only
+    # they see the contact details (a community lead who brought a stakeholder in).
+    contact_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["organisation", "name"]),
+            models.Index(fields=["organisation", "sector"]),
+        ]
+        constraints = [
+            _between_one_and_five("influence"),
+            _between_one_and_five("interest"),
+            _between_one_and_five("relationship_strength"),
+            models.CheckConstraint(
+                condition=Q(email="", phone="", address="")
+                | (
+                    Q(consent_date__isnull=False, consent_recorded_by__isnull=False)
+                    & ~Q(consent_basis="")
+                ),
+                name="stakeholder_contact_needs_consent",
+                violation_error_message="Contact details can only be saved with a recorded "
+                "consent: its date, basis and who recorded it.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_contact_details(self) -> bool:
+        return bool(self.email or self.phone or self.address)
+
+    @property
+    def trusted_tags(self) -> list[str]:
+        return [tag.label for tag, field in TAG_FIELDS.items() if getattr(self, field)]
+
+    def get_preferred_channels_display(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [labels.get(c, c) for c in self.preferred_channels]
+
+
+class StakeholderCycle(TenantModel):
+    """A stakeholder's part in one cycle, such as "venue host" or "co-facilitator"."""
+
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="cycle_links"
+    )
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="stakeholder_links"
+    )
+    role = models.CharField("Role in this cycle", max_length=120, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["cycle_id", "stakeholder__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle", "stakeholder"], name="stakeholder_cycle_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.stakeholder} in {self.cycle}"
+
+
+class SteeringGroupMember(TenantModel):
+    """A seat on a cycle's steering group, held by a stakeholder or by a member (user)."""
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="steering_members"
+    )
+    stakeholder = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    sector = models.CharField(max_length=20, choices=Sector.choices)
+    role = models.CharField("Role on the group", max_length=120, blank=True)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["sector", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(stakeholder__isnull=False, user__isnull=True)
+                | Q(stakeholder__isnull=True, user__isnull=False),
+                name="steering_member_stakeholder_xor_user",
+                violation_error_message="Choose either a stakeholder or a member, not both.",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "cycle", "stakeholder"],
+                condition=Q(stakeholder__isnull=False),
+                name="steering_member_unique_stakeholder",
+                violation_error_message="This stakeholder is already on the steering group.",
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "cycle", "user"],
+                condition=Q(user__isnull=False),
+                name="steering_member_unique_user",
+                violation_error_message="This member is already on the steering group.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.stakeholder or self.user)
+
+    @property
+    def name(self) -> str:
+        return str(self.stakeholder or self.user)
+
+
+class SteeringMeeting(TenantModel):
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="steering_meetings"
+    )
+    held_on = models.DateField("Date")
+    starts_at = models.TimeField("Start time", null=True, blank=True)
+    attendees = models.ManyToManyField(SteeringGroupMember, blank=True, related_name="meetings")
+    agenda = models.TextField(blank=True)
+    minutes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"Steering group meeting on {self.held_on:%-d %B %Y}"
+
+
+class SteeringDecision(TenantModel):
+    meeting = models.ForeignKey(SteeringMeeting, on_delete=models.CASCADE, related_name="decisions")
+    # Denormalised from the meeting so the cycle page lists decisions with one query.
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="+")
+    text = models.TextField("Decision")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-meeting__held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Conversation(TenantModel):
+    """One interaction with one or more stakeholders: a check-in, a call, a real conversation."""
+
+    held_on = models.DateField("Date")
+    stakeholders = models.ManyToManyField(Stakeholder, related_name="conversations")
+    staff_member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    channel = models.CharField(max_length=20, choices=Channel.choices)
+    summary = models.TextField()
+    cycle = models.ForeignKey(
+        "cycles.Cycle",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The cycle this conversation was part of, if any.",
+    )
+    meaningful = models.BooleanField(
+        "Meaningful conversation",
+        default=False,
+        help_text="A conversation that built understanding or trust, not just an update.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} on {self.held_on:%-d %B %Y}"
+
+
+class Commitment(TenantModel):
+    """A promise made in a conversation: what, to whom, by whom, by when, and whether kept."""
+
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="commitments"
+    )
+    promise = models.TextField("What was promised")
+    made_to = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="commitments", verbose_name="To whom"
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField("Due date")
+    kept_on = models.DateField(null=True, blank=True)
+    broken_on = models.DateField(null=True, blank=True)
+    broken_reason = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["organisation", "due_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kept_on__isnull=True) | Q(broken_on__isnull=True),
+                name="commitment_not_kept_and_broken",
+            ),
+            models.CheckConstraint(
+                condition=Q(broken_on__isnull=True) | ~Q(broken_reason=""),
+                name="commitment_broken_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.promise[:60]
+
+    @property
+    def is_open(self) -> bool:
+        return self.kept_on is None and self.broken_on is None
+
+    @property
+    def kept_on_time(self) -> bool:
+        return self.kept_on is not None and self.kept_on <= self.due_on
+
+    def status(self, today: date) -> str:
+        if self.kept_on is not None:
+            return "kept on time" if self.kept_on_time else "kept late"
+        if self.broken_on is not None:
+            return "broken"
+        return "overdue" if self.due_on < today else "open"
+
+
+class AssetKind(models.TextChoices):
+    SPACE = "space", "Space"
+    TRAINING = "training", "Training"
+    EQUIPMENT = "equipment", "Equipment"
+    DECISION_MAKERS = "decision_makers", "Access to decision makers"
+
+
+class SharedAsset(TenantModel):
+    """Something a partner can share: a room, a course, a projector, a seat at a table."""
+
+    kind = models.CharField(max_length=20, choices=AssetKind.choices)
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    owner = models.ForeignKey(
+        Stakeholder,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="shared_assets",
+        help_text="The partner who offers it. Leave empty if it is your organisation's own.",
+    )
+    availability = models.CharField(
+        max_length=200, blank=True, help_text="For example, weekday evenings, or on request."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AssetUse(TenantModel):
+    asset = models.ForeignKey(SharedAsset, on_delete=models.CASCADE, related_name="uses")
+    used_by = models.ForeignKey(
+        Stakeholder, on_delete=models.CASCADE, related_name="asset_uses", verbose_name="Used by"
+    )
+    used_on = models.DateField("Date")
+    purpose = models.CharField("What for", max_length=300)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-used_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.asset} used by {self.used_by}"

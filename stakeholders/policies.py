@@ -1,0 +1,71 @@
+"""Who may do what with stakeholders. Views and templates both ask these functions.
+
+- Staff (admins and engagement leads) run the register: every row, contact details,
+  import and export, conversations, commitments, steering groups and shared assets.
+- Community leads see the stakeholders of the cycles they are part of (and those whose
+  recorded contact they are), without contact details unless they are the recorded contact
+  (`Stakeholder.contact_owner`); they see their cycles' maps and steering groups, and the
+  shared assets they might use.
+- Governance board members see counts and maps only: the summary page and the cycle maps,
+  never the rows of the register.
+"""
+
+from t2a.models import Membership, Role
+from t2a.policies import STAFF_ROLES
+
+from .models import Stakeholder
+
+
+def _is_staff(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES
+
+
+def can_view_register(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD}
+
+
+def can_edit_stakeholders(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_import_export(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_see_contact_details(membership: Membership, stakeholder: Stakeholder) -> bool:
+    return _is_staff(membership) or (
+        membership.role == Role.COMMUNITY_LEAD
+        and stakeholder.contact_owner_id == membership.user_id
+    )
+
+
+def can_view_summary(membership: Membership) -> bool:
+    return True
+
+
+def can_view_maps(membership: Membership) -> bool:
+    return True
+
+
+def can_view_steering_group(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD}
+
+
+def can_manage_steering_group(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_view_conversations(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_log_conversations(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_view_assets(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD}
+
+
+def can_manage_assets(membership: Membership) -> bool:
+    return _is_staff(membership)

@@ -1,0 +1,383 @@
+"""Reads: who may see which stakeholders, the maps, and the trust indicators.
+
+Later issues reuse these: Trusted Places as activity venues, steering meetings and
+commitments falling due for reminders, and the commitment-kept rate and meaningful
+conversations per month as trust indicators.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from t2a.models import Membership, Organisation, Role
+from t2a.policies import STAFF_ROLES
+
+from .models import (
+    SYSTEM_SECTORS,
+    TAG_FIELDS,
+    Commitment,
+    Conversation,
+    Sector,
+    Stakeholder,
+    StakeholderCycle,
+    SteeringDecision,
+    SteeringGroupMember,
+    SteeringMeeting,
+    TrustedTag,
+)
+
+
+def _visible_cycles(membership: Membership):
+    from cycles.selectors import cycles_visible_to
+
+    return cycles_visible_to(membership)
+
+
+# --- the register -------------------------------------------------------------------------
+
+
+def stakeholders_visible_to(membership: Membership) -> QuerySet[Stakeholder]:
+    """The register rows this member may open (governance: none)."""
+    stakeholders = Stakeholder.objects.filter(organisation=membership.organisation_id)
+    if membership.role in STAFF_ROLES:
+        return stakeholders
+    if membership.role == Role.COMMUNITY_LEAD:
+        # Stakeholders of the lead's own cycles, and those whose recorded contact they are.
+        in_their_cycles = StakeholderCycle.objects.filter(
+            cycle__in=_visible_cycles(membership)
+        ).values("stakeholder_id")
+        return stakeholders.filter(
+            Q(pk__in=in_their_cycles) | Q(contact_owner_id=membership.user_id)
+        )
+    return stakeholders.none()
+
+
+def get_stakeholder_for_request(request: HttpRequest, stakeholder_pk: int) -> Stakeholder:
+    """The stakeholder, or 404 unless this member may see it."""
+    return get_object_or_404(
+        stakeholders_visible_to(request.membership).select_related(
+            "consent_recorded_by", "contact_owner"
+        ),
+        pk=stakeholder_pk,
+    )
+
+
+def stakeholder_search(
+    stakeholders: QuerySet[Stakeholder],
+    *,
+    query: str = "",
+    sector: str = "",
+    tag: str = "",
+    cycle_pk: int | None = None,
+    influence: int | None = None,
+    interest: int | None = None,
+) -> QuerySet[Stakeholder]:
+    if query:
+        stakeholders = stakeholders.filter(
+            Q(name__icontains=query) | Q(notes__icontains=query) | Q(languages__icontains=query)
+        )
+    if sector:
+        stakeholders = stakeholders.filter(sector=sector)
+    if tag in TAG_FIELDS:
+        stakeholders = stakeholders.filter(**{TAG_FIELDS[tag]: True})
+    if cycle_pk is not None:
+        stakeholders = stakeholders.filter(cycle_links__cycle_id=cycle_pk)
+    if influence is not None:
+        stakeholders = stakeholders.filter(influence=influence)
+    if interest is not None:
+        stakeholders = stakeholders.filter(interest=interest)
+    return stakeholders
+
+
+def trusted_places(*, organisation: Organisation) -> QuerySet[Stakeholder]:
+    """Stakeholders tagged Trusted Place: the preferred venues for listening activities."""
+    return Stakeholder.objects.filter(organisation=organisation, trusted_place=True)
+
+
+def register_counts(*, organisation: Organisation) -> dict:
+    """Counts by sector and by 3Ts tag: what governance sees instead of the rows."""
+    rows = Stakeholder.objects.filter(organisation=organisation)
+    totals = rows.aggregate(
+        total=Count("pk"),
+        leaders=Count("pk", filter=Q(trusted_leader=True)),
+        voices=Count("pk", filter=Q(trusted_voice=True)),
+        places=Count("pk", filter=Q(trusted_place=True)),
+    )
+    by_sector = dict(rows.order_by().values_list("sector").annotate(n=Count("pk")))
+    totals["by_sector"] = [(label, by_sector.get(value, 0)) for value, label in Sector.choices]
+    return totals
+
+
+# --- maps ---------------------------------------------------------------------------------
+
+
+def _normalise(group: str) -> str:
+    return " ".join(group.split()).casefold()
+
+
+@dataclass
+class GroupCoverage:
+    group: str
+    reached_by: int = 0
+    tags: set[str] = field(default_factory=set)
+
+    @property
+    def missing_tags(self) -> list[str]:
+        return [tag.label for tag in TrustedTag if tag.value not in self.tags]
+
+    @property
+    def is_gap(self) -> bool:
+        return bool(self.missing_tags)
+
+
+@dataclass
+class CycleMap:
+    stakeholders: list[dict]
+    coverage: list[GroupCoverage]
+
+    @property
+    def gaps(self) -> list[GroupCoverage]:
+        return [c for c in self.coverage if c.is_gap]
+
+
+MAP_FIELDS = (
+    "pk",
+    "name",
+    "kind",
+    "sector",
+    "influence",
+    "interest",
+    "trusted_leader",
+    "trusted_voice",
+    "trusted_place",
+    "communities_reached",
+)
+
+
+def cycle_map(*, cycle) -> CycleMap:
+    """Everyone linked to the cycle, and how they cover its population groups (one query).
+
+    A population group is a gap when no stakeholder on the map reaches it, or when none of
+    those who reach it is a Trusted Leader, a Trusted Voice or a Trusted Place.
+    """
+    rows = list(
+        Stakeholder.objects.filter(cycle_links__cycle=cycle)
+        .order_by("name", "pk")
+        .values(*MAP_FIELDS, role=F("cycle_links__role"))
+    )
+    coverage = {
+        _normalise(g): GroupCoverage(group=g) for g in (cycle.population_groups or []) if g.strip()
+    }
+    for row in rows:
+        for community in row["communities_reached"] or []:
+            found = coverage.get(_normalise(str(community)))
+            if found is None:
+                continue
+            found.reached_by += 1
+            for tag, field_name in TAG_FIELDS.items():
+                if row[field_name]:
+                    found.tags.add(tag.value)
+    return CycleMap(stakeholders=rows, coverage=list(coverage.values()))
+
+
+# --- steering groups ----------------------------------------------------------------------
+
+
+def steering_group_is_formed(sectors: set[str]) -> bool:
+    """A community member, and members from at least two of VCSE / NHS / local authority."""
+    return Sector.COMMUNITY in sectors and len(SYSTEM_SECTORS & sectors) >= 2
+
+
+def steering_members(*, cycle) -> list[SteeringGroupMember]:
+    return list(
+        SteeringGroupMember.objects.filter(cycle=cycle).select_related("stakeholder", "user")
+    )
+
+
+def steering_decisions(*, cycle, limit: int | None = None) -> QuerySet[SteeringDecision]:
+    decisions = SteeringDecision.objects.filter(cycle=cycle).select_related("meeting")
+    return decisions[:limit] if limit else decisions
+
+
+def steering_meetings_between(
+    *, organisation: Organisation, start: date, end: date, cycle=None
+) -> QuerySet[SteeringMeeting]:
+    """Steering-group meetings held (or planned) from `start` to `end`, inclusive."""
+    meetings = SteeringMeeting.objects.filter(
+        organisation=organisation, held_on__gte=start, held_on__lte=end
+    )
+    if cycle is not None:
+        meetings = meetings.filter(cycle=cycle)
+    return meetings.select_related("cycle")
+
+
+# --- trust indicators ---------------------------------------------------------------------
+
+
+def commitments_due_between(
+    *, organisation: Organisation, start: date, end: date, open_only: bool = True
+) -> QuerySet[Commitment]:
+    """Commitments falling due from `start` to `end` (inclusive); open ones by default."""
+    commitments = Commitment.objects.filter(
+        organisation=organisation, due_on__gte=start, due_on__lte=end
+    )
+    if open_only:
+        commitments = commitments.filter(kept_on__isnull=True, broken_on__isnull=True)
+    return commitments.select_related("owner", "made_to")
+
+
+@dataclass(frozen=True)
+class KeptRate:
+    due: int
+    kept_on_time: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.kept_on_time / self.due if self.due else None
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.rate is None else round(self.rate * 100)
+
+
+def _kept_rate_aggregates(as_of: date) -> dict:
+    # A commitment counts towards the rate once its outcome is known: it was kept, it was
+    # broken, or its due date has passed. One due today and still open is not counted yet
+    # (there is still today to keep it); one kept after its due date counts, as not kept
+    # on time.
+    decided = Q(kept_on__isnull=False) | Q(broken_on__isnull=False) | Q(due_on__lt=as_of)
+    return {
+        "due": Count("pk", filter=decided),
+        "kept_on_time": Count("pk", filter=Q(kept_on__isnull=False, kept_on__lte=F("due_on"))),
+    }
+
+
+def _commitments_in(organisation: Organisation, start: date, end: date, cycle) -> QuerySet:
+    commitments = Commitment.objects.filter(
+        organisation=organisation, due_on__gte=start, due_on__lte=end
+    )
+    if cycle is not None:
+        commitments = commitments.filter(conversation__cycle=cycle)
+    return commitments
+
+
+def commitment_kept_rate(
+    *, organisation: Organisation, start: date, end: date, as_of: date | None = None, cycle=None
+) -> KeptRate:
+    """Commitments due from `start` to `end` kept by their due date, over those now decided."""
+    as_of = as_of or timezone.localdate()
+    counts = _commitments_in(organisation, start, end, cycle).aggregate(
+        **_kept_rate_aggregates(as_of)
+    )
+    return KeptRate(due=counts["due"], kept_on_time=counts["kept_on_time"])
+
+
+def commitment_kept_rate_by_owner(
+    *, organisation: Organisation, start: date, end: date, as_of: date | None = None, cycle=None
+) -> dict[int, KeptRate]:
+    """The same rate per staff member who owns the commitments: {user_pk: KeptRate}."""
+    as_of = as_of or timezone.localdate()
+    rows = (
+        _commitments_in(organisation, start, end, cycle)
+        .order_by()
+        .values("owner_id")
+        .annotate(**_kept_rate_aggregates(as_of))
+    )
+    return {r["owner_id"]: KeptRate(due=r["due"], kept_on_time=r["kept_on_time"]) for r in rows}
+
+
+def _meaningful(organisation: Organisation, start: date, end: date, cycle) -> QuerySet:
+    conversations = Conversation.objects.filter(
+        organisation=organisation, meaningful=True, held_on__gte=start, held_on__lte=end
+    )
+    if cycle is not None:
+        conversations = conversations.filter(cycle=cycle)
+    return conversations.order_by()
+
+
+def meaningful_conversations_per_month(
+    *, organisation: Organisation, start: date, end: date, cycle=None
+) -> list[tuple[date, int]]:
+    """[(first day of month, meaningful conversations held that month)], every month shown."""
+    counts = {
+        row["month"]: row["n"]
+        for row in _meaningful(organisation, start, end, cycle)
+        .annotate(month=TruncMonth("held_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    }
+    months = []
+    month = start.replace(day=1)
+    while month <= end:
+        months.append((month, counts.get(month, 0)))
+        month = (
+            month.replace(year=month.year + 1, month=1)
+            if month.month == 12
+            else (month.replace(month=month.month + 1))
+        )
+    return months
+
+
+def meaningful_conversations_by_staff(
+    *, organisation: Organisation, start: date, end: date, cycle=None
+) -> dict[int, int]:
+    """{user_pk: meaningful conversations they held from `start` to `end`}."""
+    return dict(
+        _meaningful(organisation, start, end, cycle)
+        .values_list("staff_member_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+@dataclass
+class StaffTrust:
+    name: str
+    meaningful: int
+    kept: KeptRate
+
+
+def trust_by_staff(
+    *, organisation: Organisation, start: date, end: date, as_of: date | None = None
+) -> list[StaffTrust]:
+    """Meaningful conversations and commitment-kept rate per staff member (three queries)."""
+    meaningful = meaningful_conversations_by_staff(organisation=organisation, start=start, end=end)
+    kept = commitment_kept_rate_by_owner(
+        organisation=organisation, start=start, end=end, as_of=as_of
+    )
+    people = Membership.objects.filter(
+        organisation=organisation, user_id__in=set(meaningful) | set(kept)
+    ).select_related("user")
+    names = defaultdict(str, {m.user_id: str(m.user) for m in people})
+    return sorted(
+        (
+            StaffTrust(
+                name=names[pk] or "Former member",
+                meaningful=meaningful.get(pk, 0),
+                kept=kept.get(pk, KeptRate(0, 0)),
+            )
+            for pk in set(meaningful) | set(kept)
+        ),
+        key=lambda s: s.name.casefold(),
+    )
+
+
+def relationship_timeline(*, stakeholder: Stakeholder, limit: int = 50) -> list[Conversation]:
+    """The stakeholder's latest conversations, each with its commitments (two queries)."""
+    from django.db.models import Prefetch
+
+    return list(
+        stakeholder.conversations.select_related("staff_member", "cycle")
+        .prefetch_related(
+            Prefetch(
+                "commitments",
+                queryset=Commitment.objects.select_related("owner", "made_to"),
+            )
+        )
+        .order_by("-held_on", "-pk")[:limit]
+    )
