@@ -164,6 +164,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "T2A: "
 # allauth's defaults already limit sign-in, sign-up and password reset; keep them on.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "t2a.adapters.MFAAdapter"
+MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
+# Behind a reverse proxy, set to the number of proxies so allauth's per-IP rate limits see
+# the real client address; with 0, X-Forwarded-For is ignored and cannot be spoofed.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 MFA_TOTP_ISSUER = "T2A"
 
 LANGUAGE_CODE = "en-gb"
