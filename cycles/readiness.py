@@ -111,6 +111,10 @@ class StageReadiness:
         return sum(1 for r in self.results if r.met is not None)
 
     @property
+    def not_measured_count(self) -> int:
+        return sum(1 for r in self.results if r.met is None)
+
+    @property
     def is_ready(self) -> bool:
         """Nothing measured is unmet (items not yet measured cannot block)."""
         return not self.unmet
