@@ -180,8 +180,9 @@ class StakeholderForm(forms.ModelForm):
     def contact_fields(self):
         return [f for f in self if f.name in self.CONTACT_FIELDS]
 
-    def save(self, commit: bool = True) -> Stakeholder:
-        stakeholder = super().save(commit=False)
+    def build(self) -> Stakeholder:
+        """The unsaved stakeholder with the form's values; `services.stakeholder_save` saves."""
+        stakeholder = self.instance
         tags = set(self.cleaned_data["trusted_tags"])
         for tag, name in TAG_FIELDS.items():
             setattr(stakeholder, name, tag in tags)

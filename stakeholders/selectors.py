@@ -292,6 +292,12 @@ def commitment_kept_rate_by_owner(
     return {r["owner_id"]: KeptRate(due=r["due"], kept_on_time=r["kept_on_time"]) for r in rows}
 
 
+def first_of_month(day: date, *, months_back: int = 0) -> date:
+    """The first day of the month `months_back` months before `day`'s month."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months_back, 12)
+    return date(year, month + 1, 1)
+
+
 def _meaningful(organisation: Organisation, start: date, end: date, cycle) -> QuerySet:
     conversations = Conversation.objects.filter(
         organisation=organisation, meaningful=True, held_on__gte=start, held_on__lte=end

@@ -1,6 +1,83 @@
 """URLs under /o/<org_slug>/stakeholders/ (see t2a/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "stakeholders"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.stakeholder_list, name="stakeholder_list"),
+    path("new/", views.stakeholder_create, name="stakeholder_create"),
+    path("summary/", views.stakeholder_summary, name="stakeholder_summary"),
+    path("import/", views.stakeholder_import, name="stakeholder_import"),
+    path("import/confirm/", views.stakeholder_import_confirm, name="stakeholder_import_confirm"),
+    path("export/", views.stakeholder_export, name="stakeholder_export"),
+    path("<int:stakeholder_pk>/", views.stakeholder_detail, name="stakeholder_detail"),
+    path("<int:stakeholder_pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
+    path(
+        "<int:stakeholder_pk>/cycles/",
+        views.stakeholder_link_cycle,
+        name="stakeholder_link_cycle",
+    ),
+    path(
+        "<int:stakeholder_pk>/cycles/<int:cycle_pk>/remove/",
+        views.stakeholder_unlink_cycle,
+        name="stakeholder_unlink_cycle",
+    ),
+    path("cycles/<int:cycle_pk>/grid/", views.cycle_grid, name="cycle_grid"),
+    path("cycles/<int:cycle_pk>/trusted/", views.cycle_trusted, name="cycle_trusted"),
+    path("cycles/<int:cycle_pk>/steering/", views.steering_group, name="steering_group"),
+    path(
+        "cycles/<int:cycle_pk>/steering/members/",
+        views.steering_member_add,
+        name="steering_member_add",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/members/<int:steering_member_pk>/remove/",
+        views.steering_member_remove,
+        name="steering_member_remove",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/meetings/new/",
+        views.steering_meeting_create,
+        name="steering_meeting_create",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/meetings/<int:steering_meeting_pk>/",
+        views.steering_meeting,
+        name="steering_meeting",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/meetings/<int:steering_meeting_pk>/decisions/",
+        views.steering_decision_add,
+        name="steering_decision_add",
+    ),
+    path("conversations/", views.conversation_list, name="conversation_list"),
+    path("conversations/new/", views.conversation_create, name="conversation_create"),
+    path(
+        "conversations/<int:conversation_pk>/",
+        views.conversation_detail,
+        name="conversation_detail",
+    ),
+    path(
+        "conversations/<int:conversation_pk>/commitments/",
+        views.commitment_add,
+        name="commitment_add",
+    ),
+    path("commitments/<int:commitment_pk>/kept/", views.commitment_kept, name="commitment_kept"),
+    path(
+        "commitments/<int:commitment_pk>/broken/",
+        views.commitment_broken,
+        name="commitment_broken",
+    ),
+    path(
+        "commitments/<int:commitment_pk>/reopen/",
+        views.commitment_reopen,
+        name="commitment_reopen",
+    ),
+    path("assets/", views.asset_list, name="asset_list"),
+    path("assets/new/", views.asset_create, name="asset_create"),
+    path("assets/<int:shared_asset_pk>/", views.asset_detail, name="asset_detail"),
+    path("assets/<int:shared_asset_pk>/edit/", views.asset_edit, name="asset_edit"),
+    path("assets/<int:shared_asset_pk>/uses/", views.asset_use_add, name="asset_use_add"),
+]
