@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.forms.renderers import TemplatesSetting
 
-from .models import Organisation, Role
+from .models import NotificationPreference, Organisation, Role
 
 
 class NHSFormRenderer(TemplatesSetting):
@@ -72,3 +72,11 @@ class AcceptInvitationForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("password1", exc)
         return cleaned
+
+
+class NotificationPreferenceForm(forms.ModelForm):
+    class Meta:
+        model = NotificationPreference
+        fields = ["delivery"]
+        labels = {"delivery": "How should we email you about updates and reminders?"}
+        widgets = {"delivery": forms.RadioSelect}

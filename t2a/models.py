@@ -188,3 +188,92 @@ class Invitation(TenantModel):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and not self.is_expired
+
+
+class Notification(TenantModel):
+    """An in-app message for one member; emailed at once or in the daily digest."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=2000, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["organisation", "recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATE = "immediate", "Email me each one straight away"
+    DAILY_DIGEST = "daily_digest", "One email a day with everything new"
+
+
+class NotificationPreference(TenantModel):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    delivery = models.CharField(max_length=20, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "user"], name="notification_preference_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.get_delivery_display()}"
+
+
+class Reminder(TenantModel):
+    """A claim that one reminder is due: written before it is sent, at most once.
+
+    The unique constraint on (kind, object, due date, recipient) is what makes a reminder
+    go out once even when two sweeps or two workers decide it is due at the same moment.
+    """
+
+    kind = models.CharField(max_length=40)
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    due_date = models.DateField()
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    step = models.PositiveSmallIntegerField(
+        default=0, help_text="Escalation step: 0 owner, 1 engagement lead, 2 governance."
+    )
+    title = models.CharField(max_length=200)
+    body = models.TextField(max_length=2000, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    enqueued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "organisation",
+                    "kind",
+                    "content_type",
+                    "object_id",
+                    "due_date",
+                    "recipient",
+                ],
+                name="reminder_once",
+            ),
+        ]
+        indexes = [models.Index(fields=["sent_at", "enqueued_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.recipient_id} due {self.due_date}"

@@ -219,7 +219,9 @@ elif env.str("EMAIL_FILE_DIR", default=""):
     # Used by tests that run a real worker process: each email lands in a file.
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": env.str(
+                "EMAIL_FILE_BACKEND", default="django.core.mail.backends.filebased.EmailBackend"
+            ),
             "OPTIONS": {"file_path": env.str("EMAIL_FILE_DIR")},
         }
     }
@@ -301,3 +303,10 @@ LOGGING = {
 }
 
 INVITATION_DAYS_VALID = env.int("INVITATION_DAYS_VALID", default=14)
+
+# Functions the reminder sweep asks what is due: (organisation, today) -> iterable of Due.
+# Stage apps append theirs here.
+REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
+REMINDER_SOURCES = [
+    "t2a.notifications.invitations_expiring",
+]

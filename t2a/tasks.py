@@ -1,10 +1,13 @@
 """Platform background work. Tasks are thin: load by id inside the tenant scope, call a service."""
 
+from smtplib import SMTPException
+
 from celery import shared_task
 from django_scopes import scope
 
+from . import notifications
 from .emails import invitation_email_send
-from .models import Invitation
+from .models import Invitation, Organisation
 
 
 @shared_task(
@@ -25,3 +28,50 @@ def invitation_send(*, organisation_id: int, invitation_id: int, token: str) -> 
         if invitation is None:
             return
         invitation_email_send(invitation=invitation, token=token)
+
+
+TRANSIENT = (OSError, SMTPException)
+
+
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300, expires=14 * 60)
+def reminder_sweep() -> int:
+    """The one periodic job: find what is due everywhere and enqueue one send per claim."""
+    return notifications.reminder_sweep()
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def reminder_send(*, organisation_id: int, reminder_id: int) -> bool:
+    with scope(organisation=organisation_id):
+        return notifications.reminder_deliver(reminder_id=reminder_id)
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
+    max_retries=8,
+    soft_time_limit=60,
+    time_limit=90,
+)
+def notification_email_send(*, organisation_id: int, notification_id: int) -> bool:
+    with scope(organisation=organisation_id):
+        return notifications.notification_email(notification_id=notification_id)
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660, expires=6 * 60 * 60)
+def notification_digests_send() -> int:
+    """Daily: one email per member who chose a digest, listing what is new."""
+    sent = 0
+    for organisation in Organisation.objects.order_by("pk").iterator():
+        with scope(organisation=organisation.pk):
+            for user_id in notifications.digest_recipients(organisation=organisation):
+                sent += bool(notifications.digest_send(organisation=organisation, user_id=user_id))
+    return sent

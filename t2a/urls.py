@@ -21,6 +21,7 @@ tenant_patterns = [
         name="invitation_revoke",
     ),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
+    path("notifications/", views.notifications_page, name="notifications"),
     path("cycles/", include("cycles.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("listening/", include("feedback.urls")),

@@ -10,15 +10,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import policies, services
+from . import notifications, policies, services
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
+    NotificationPreferenceForm,
     OrganisationForm,
     OrganisationSettingsForm,
     RoleForm,
 )
-from .models import Invitation, Membership, Role
+from .models import Invitation, Membership, Notification, NotificationPreference, Role
 from .tenancy import allowed_by, mfa_exempt, tenant_public
 
 
@@ -238,3 +239,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.template.loader import get_template
 
     return HttpResponse(get_template("500.html").render(), status=500)
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(policies.can_view_organisation)
+def notifications_page(request: HttpRequest) -> HttpResponse:
+    preference = NotificationPreference.objects.filter(user=request.user).first()
+    form = NotificationPreferenceForm(
+        request.POST or None,
+        instance=preference or NotificationPreference(organisation=request.organisation),
+    )
+    if request.method == "POST":
+        if "mark_read" in request.POST:
+            count = notifications.notification_mark_read(
+                recipient=request.user, notification_ids=None
+            )
+            messages.success(request, f"Marked {count} as read.")
+            return redirect("notifications", org_slug=request.organisation.slug)
+        if form.is_valid():
+            saved = form.save(commit=False)
+            saved.user = request.user
+            saved.save()
+            messages.success(request, "Your email choice is saved.")
+            return redirect("notifications", org_slug=request.organisation.slug)
+    items = Notification.objects.filter(recipient=request.user)[:50]
+    return render(request, "t2a/notifications.html", {"items": items, "form": form})

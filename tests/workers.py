@@ -27,7 +27,15 @@ class WorkerProcess:
     processes: list[subprocess.Popen] = field(default_factory=list)
     log_dir: Path | None = None
 
-    def start(self, *, name: str = "w1", queues: str = "celery", concurrency: int = 1):
+    def start(
+        self,
+        *,
+        name: str = "w1",
+        queues: str = "celery",
+        concurrency: int = 1,
+        pool: str = "prefork",
+        env: dict | None = None,
+    ) -> subprocess.Popen:
         env = {
             **os.environ,
             "DJANGO_ENV": "test",
@@ -35,12 +43,14 @@ class WorkerProcess:
             "REDIS_URL": settings.REDIS_URL,
             "EMAIL_FILE_DIR": str(self.mail_dir),
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            "EMAIL_FILE_BACKEND": "tests.mail_backends.SlowFlakyFileBackend",
+            **(env or {}),
         }
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "t2a", "worker",
-                "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
+                "--loglevel=INFO", f"--concurrency={concurrency}", f"--pool={pool}",
                 f"--hostname={name}@%h", "-Q", queues, "--without-gossip", "--without-mingle",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -59,7 +69,12 @@ class WorkerProcess:
         raise RuntimeError(f"Celery worker {name} did not start:\n{path.read_text()}")
 
     def emails(self) -> list[str]:
-        return [p.read_text() for p in sorted(self.mail_dir.glob("*.log"))]
+        # Django's file backend may append several messages to one file (its file name is
+        # the second plus the backend object's id), each followed by a line of dashes.
+        messages = []
+        for path in sorted(self.mail_dir.glob("*.log")):
+            messages += [m.strip() for m in path.read_text().split("-" * 79) if m.strip()]
+        return messages
 
     def wait_for_emails(self, count: int, timeout: float = 20) -> list[str]:
         deadline = time.monotonic() + timeout
