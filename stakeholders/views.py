@@ -64,6 +64,13 @@ def _cycles(membership: Membership):
     return list(cycles_visible_to(membership).only("pk", "title").order_by("title", "pk"))
 
 
+def _posted(request: HttpRequest, *, files: bool = False) -> tuple:
+    """Form arguments: bound on POST (even an empty one), unbound on GET."""
+    if request.method != "POST":
+        return ()
+    return (request.POST, request.FILES) if files else (request.POST,)
+
+
 def _slug(request: HttpRequest) -> str:
     return request.organisation.slug
 
@@ -114,7 +121,7 @@ def stakeholder_create(request: HttpRequest) -> HttpResponse:
     if tag:
         initial["trusted_tags"] = [tag]
     form = StakeholderForm(
-        request.POST or None,
+        *_posted(request),
         instance=Stakeholder(organisation=request.organisation),
         initial=initial,
     )
@@ -133,7 +140,7 @@ def stakeholder_create(request: HttpRequest) -> HttpResponse:
 @allowed_by(policies.can_edit_stakeholders)
 def stakeholder_edit(request: HttpRequest, stakeholder_pk: int) -> HttpResponse:
     stakeholder = selectors.get_stakeholder_for_request(request, stakeholder_pk)
-    form = StakeholderForm(request.POST or None, instance=stakeholder)
+    form = StakeholderForm(*_posted(request), instance=stakeholder)
     if request.method == "POST" and form.is_valid():
         try:
             services.stakeholder_save(stakeholder=form.build(), actor=request.user)
@@ -216,7 +223,7 @@ def stakeholder_unlink_cycle(request: HttpRequest, stakeholder_pk: int, cycle_pk
 @require_http_methods(["GET", "POST"])
 @allowed_by(policies.can_import_export)
 def stakeholder_import(request: HttpRequest) -> HttpResponse:
-    form = CsvImportForm(request.POST or None, request.FILES or None)
+    form = CsvImportForm(*_posted(request, files=True))
     if request.method == "POST" and form.is_valid():
         preview = csvfile.read_import(form.cleaned_data["file"], actor=request.user)
         return _preview(request, preview, form.cleaned_data["file"])
@@ -481,7 +488,7 @@ def _save_meeting(request, cycle, form, meeting=None):
 @allowed_by(policies.can_manage_steering_group)
 def steering_meeting_create(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
-    form = SteeringMeetingForm(request.POST or None, cycle=cycle)
+    form = SteeringMeetingForm(*_posted(request), cycle=cycle)
     if request.method == "POST" and form.is_valid():
         meeting = _save_meeting(request, cycle, form)
         if meeting is not None:
@@ -506,9 +513,7 @@ def steering_meeting(request: HttpRequest, cycle_pk: int, steering_meeting_pk: i
         "attendees": meeting.attendees.all(),
     }
     form = (
-        SteeringMeetingForm(request.POST or None, cycle=cycle, initial=initial)
-        if can_manage
-        else None
+        SteeringMeetingForm(*_posted(request), cycle=cycle, initial=initial) if can_manage else None
     )
     if (
         request.method == "POST"
@@ -580,9 +585,7 @@ def conversation_create(request: HttpRequest) -> HttpResponse:
     initial = {"held_on": timezone.localdate()}
     if request.GET.get("stakeholder", "").isdigit():
         initial["stakeholders"] = [int(request.GET["stakeholder"])]
-    form = ConversationForm(
-        request.POST or None, cycles=_cycles(request.membership), initial=initial
-    )
+    form = ConversationForm(*_posted(request), cycles=_cycles(request.membership), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             conversation = services.conversation_log(
@@ -746,7 +749,7 @@ def asset_edit(request: HttpRequest, shared_asset_pk: int) -> HttpResponse:
 
 
 def _asset_form(request: HttpRequest, asset: SharedAsset) -> HttpResponse:
-    form = SharedAssetForm(request.POST or None, instance=asset)
+    form = SharedAssetForm(*_posted(request), instance=asset)
     if request.method == "POST" and form.is_valid():
         try:
             asset = services.shared_asset_save(asset=form.save(commit=False))
