@@ -27,7 +27,31 @@ class OrganisationForm(forms.ModelForm):
 
 class OrganisationSettingsForm(OrganisationForm):
     class Meta(OrganisationForm.Meta):
-        fields = ["name", "brand_colour", "mfa_required"]
+        fields = [
+            "name",
+            "brand_colour",
+            "mfa_required",
+            "escalate_owner_after_days",
+            "escalate_lead_after_days",
+            "escalate_governance_after_days",
+            "reading_ease_target",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        owner = cleaned.get("escalate_owner_after_days")
+        lead = cleaned.get("escalate_lead_after_days")
+        governance = cleaned.get("escalate_governance_after_days")
+        if None not in (owner, lead, governance) and not owner <= lead <= governance:
+            self.add_error(
+                "escalate_lead_after_days",
+                "Each step must come on or after the one before: owner, then engagement "
+                "lead, then governance.",
+            )
+        target = cleaned.get("reading_ease_target")
+        if target is not None and target > 100:
+            self.add_error("reading_ease_target", "Enter a score from 0 to 100.")
+        return cleaned
 
 
 class InvitationForm(forms.Form):

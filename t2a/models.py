@@ -76,10 +76,41 @@ class Organisation(models.Model):
         help_text="When on, a member without an authenticator app is asked to set one up "
         "before they can see anything else.",
     )
+    # The escalation ladder for overdue updates: days overdue before the reminder goes to
+    # the owner, then the engagement lead, then the governance board's escalations list.
+    escalate_owner_after_days = models.PositiveSmallIntegerField(
+        "remind the owner after (days overdue)", default=0
+    )
+    escalate_lead_after_days = models.PositiveSmallIntegerField(
+        "then tell the engagement lead after (days overdue)", default=7
+    )
+    escalate_governance_after_days = models.PositiveSmallIntegerField(
+        "then raise it with governance after (days overdue)", default=14
+    )
+    reading_ease_target = models.PositiveSmallIntegerField(
+        "plain-English target (Flesch reading ease)",
+        default=60,
+        help_text="Public text should score at least this. 60 to 70 is plain English.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(
+                    escalate_owner_after_days__lte=models.F("escalate_lead_after_days")
+                )
+                & models.Q(
+                    escalate_lead_after_days__lte=models.F("escalate_governance_after_days")
+                ),
+                name="organisation_escalation_ladder_in_order",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reading_ease_target__lte=100),
+                name="organisation_reading_ease_target_0_100",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -47,6 +47,16 @@ def test_organisation_home_matrix(org, users, client_for):
     )
 
 
+SETTINGS = {
+    "name": "Northgate ICB",
+    "brand_colour": "#00403a",
+    "escalate_owner_after_days": 0,
+    "escalate_lead_after_days": 7,
+    "escalate_governance_after_days": 14,
+    "reading_ease_target": 60,
+}
+
+
 @pytest.mark.django_db
 def test_settings_matrix_and_mfa_switch(org, users, client_for):
     url = reverse("organisation_settings", args=[org.slug])
@@ -56,13 +66,11 @@ def test_settings_matrix_and_mfa_switch(org, users, client_for):
         url,
         get={Role.ADMIN},
         post={Role.ADMIN},
-        data={"name": "Northgate ICB", "brand_colour": "#00403a"},
+        data=SETTINGS,
     )
     org.refresh_from_db()
     assert org.brand_colour == "#00403a"
-    client_for(users[Role.ADMIN]).post(
-        url, {"name": "Northgate ICB", "brand_colour": "#00403a", "mfa_required": "on"}
-    )
+    client_for(users[Role.ADMIN]).post(url, {**SETTINGS, "mfa_required": "on"})
     org.refresh_from_db()
     assert org.mfa_required
 
@@ -71,7 +79,7 @@ def test_settings_matrix_and_mfa_switch(org, users, client_for):
 def test_brand_colour_cannot_inject_css(org, users, client_for):
     response = client_for(users[Role.ADMIN]).post(
         reverse("organisation_settings", args=[org.slug]),
-        {"name": "Northgate ICB", "brand_colour": "red;}body{display:none"},
+        {**SETTINGS, "brand_colour": "red;}body{display:none"},
     )
     assert "There is a problem" in response.text
     org.refresh_from_db()
@@ -101,3 +109,14 @@ def test_friendly_error_pages(org, users, client_for):
     assert "You do not have permission" in response.text
     response = client_for(users[Role.GOVERNANCE]).get("/o/no-such-place/")
     assert "Page not found" in response.text
+
+
+@pytest.mark.django_db
+def test_escalation_ladder_must_be_in_order(org, users, client_for):
+    response = client_for(users[Role.ADMIN]).post(
+        reverse("organisation_settings", args=[org.slug]),
+        {**SETTINGS, "escalate_lead_after_days": 20, "escalate_governance_after_days": 10},
+    )
+    assert "Each step must come on or after the one before" in response.text
+    org.refresh_from_db()
+    assert (org.escalate_lead_after_days, org.escalate_governance_after_days) == (7, 14)
