@@ -6,7 +6,7 @@ DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/t2a
 REDIS_URL ?= redis://127.0.0.1:6379/1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint install python-check css migrate seed clean
+.PHONY: run test lint bench install python-check clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"T2A needs Python 3.12 or newer, but python3 is {v.major}.{v.minor}. Install 3.13 (the .python-version file selects it under pyenv) or run: make PYTHON=python3.13 ...")'
@@ -45,6 +45,10 @@ lint: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
 		ALLOWED_HOSTS=t2a.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+# The large demo organisation under load with production settings; writes bench/results.json.
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles var
