@@ -1,6 +1,22 @@
-"""URLs under /o/<org_slug>/feedback/ (see t2a/urls.py)."""
+"""URLs under /o/<org_slug>/listening/ (see t2a/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "feedback"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.listening_home, name="home"),
+    path("cycles/<int:cycle_pk>/", views.cycle_listening, name="cycle"),
+    path("cycles/<int:cycle_pk>/activities/new/", views.activity_create, name="activity_create"),
+    path("cycles/<int:cycle_pk>/insights/", views.insight_list, name="insight_list"),
+    path("cycles/<int:cycle_pk>/insights/new/", views.insight_create, name="insight_create"),
+    path("cycles/<int:cycle_pk>/themes/", views.theme_list, name="theme_list"),
+    path("cycles/<int:cycle_pk>/themes/suggest/", views.theme_suggest, name="theme_suggest"),
+    path("activities/<int:activity_pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<int:activity_pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("insights/<int:insight_pk>/", views.insight_detail, name="insight_detail"),
+    path("insights/<int:insight_pk>/edit/", views.insight_edit, name="insight_edit"),
+    path("insights/<int:insight_pk>/closure/", views.insight_closure, name="insight_closure"),
+    path("themes/<int:theme_pk>/merge/", views.theme_merge, name="theme_merge"),
+]

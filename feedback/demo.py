@@ -1,0 +1,255 @@
+"""Demo listening for `manage.py seed_demo`: activities, themes and insight for every cycle.
+
+Runs after cycles and stakeholders (so it can use their cycles and Trusted Places) and is
+idempotent: a cycle that already has activities or insight is topped up, never doubled.
+With `large`, the organisation's cycles share 5,000 insights between them.
+"""
+
+from datetime import date, time, timedelta
+
+from django.utils import timezone
+from django_scopes import scope
+
+from cycles.models import Cycle
+from stakeholders.selectors import trusted_places
+from t2a.demo import DemoOrganisation
+from t2a.models import Role
+
+from .models import ActivityStatus, EngagementActivity, Insight, InsightTheme, Theme
+
+LARGE_INSIGHTS = 5000
+
+THEMES = [
+    "Not being listened to",
+    "Interpreters",
+    "Transport and travel costs",
+    "Continuity of carer",
+    "Information in community languages",
+    "Childcare",
+    "Trust in services",
+    "Appointment times",
+]
+
+# (title, method, days after the cycle started, start time, status, community-led, venue text)
+ACTIVITIES = [
+    ("Pop-up at the Highfields library", "pop_up", 10, time(10, 30), "held", True, ""),
+    ("Conversation café for Somali mothers", "conversation_cafe", 18, time(13), "held", True, ""),
+    ("Young parents' group in Braunstone", "peer_led_group", 25, time(18, 0), "held", False, ""),
+    ("Online listening session", "online", 32, time(19, 30), "cancelled", False, "Video call"),
+    ("Home-based small group", "home_group", 70, time(11, 0), "planned", True, "A host's home"),
+]
+
+# (summary, quote, themes (indexes into THEMES), sensitive, named contributor, out of scope)
+INSIGHTS = [
+    (
+        "Women say midwives do not act on what they report until it is serious.",
+        "I said something was wrong three times before anyone checked.",
+        [0, 6],
+        False,
+        "",
+        "",
+    ),
+    (
+        "Interpreters are rarely booked for short-notice scans, so partners or children translate.",
+        "My nine-year-old had to tell me the scan results.",
+        [1],
+        False,
+        "",
+        "",
+    ),
+    (
+        "Two buses to the maternity unit cost more than some families can spare each week.",
+        "",
+        [2],
+        False,
+        "Hodan Ali",
+        "",
+    ),
+    (
+        "Seeing a different midwife every time means telling the same story again.",
+        "Every time a new face, every time from the start.",
+        [3, 0],
+        False,
+        "",
+        "",
+    ),
+    ("Leaflets about early booking are only in English.", "", [4], False, "", ""),
+    (
+        "Mothers with toddlers cannot bring them to appointments and have no one to leave them with.",
+        "",
+        [5, 7],
+        False,
+        "",
+        "",
+    ),
+    (
+        "A woman described being afraid her immigration status would be reported.",
+        "",
+        [6],
+        True,
+        "",
+        "",
+    ),
+    ("Evening clinics would help women who work shifts.", "", [7], False, "", ""),
+    (
+        "People asked for the hospital car park to be free.",
+        "",
+        [2],
+        False,
+        "",
+        "Parking charges are set by the hospital trust's national contract, not locally; we have "
+        "passed the comment to the trust.",
+    ),
+    (
+        "Women want to hear back about what changes after they talk to us.",
+        "We have told you this before. What happened?",
+        [6, 0],
+        False,
+        "",
+        "",
+    ),
+]
+
+
+def seed(demo: DemoOrganisation, *, large: bool) -> None:
+    with scope(organisation=demo.organisation.pk):
+        cycles = list(Cycle.objects.order_by("pk").prefetch_related("community_leads"))
+        if not cycles:
+            return
+        venues = list(trusted_places(organisation=demo.organisation).order_by("name")[:5])
+        actor = demo.people[Role.COMMUNITY_LEAD]
+        if large:
+            share, extra = divmod(LARGE_INSIGHTS, len(cycles))
+            for i, cycle in enumerate(cycles):
+                activities = _activities(cycle, venues, ACTIVITIES[:2])
+                themes = _themes(cycle, THEMES, actor)
+                _bulk_insights(cycle, activities, themes, share + (i < extra), actor)
+        else:
+            for cycle in cycles:
+                activities = _activities(cycle, venues, ACTIVITIES)
+                themes = _themes(cycle, THEMES, actor)
+                _story_insights(cycle, activities, themes, demo)
+
+
+def _start(cycle: Cycle) -> date:
+    return cycle.start_date or (timezone.localdate() - timedelta(days=40))
+
+
+def _activities(cycle: Cycle, venues, plan) -> list[EngagementActivity]:
+    existing = {a.title: a for a in EngagementActivity.objects.filter(cycle=cycle)}
+    leads = list(cycle.community_leads.all())
+    groups = cycle.population_groups or []
+    made = []
+    for n, (title, method, days, starts_at, status, community_led, venue_text) in enumerate(plan):
+        activity = existing.get(title)
+        if activity is None:
+            held = status == ActivityStatus.HELD
+            participants = 8 + 3 * n if held else None
+            venue = venues[n % len(venues)] if venues and not venue_text else None
+            activity = EngagementActivity.objects.create(
+                organisation_id=cycle.organisation_id,
+                cycle=cycle,
+                title=title,
+                method=method,
+                held_on=_start(cycle) + timedelta(days=days),
+                starts_at=starts_at,
+                venue=venue,
+                venue_text=venue_text or ("" if venue else "Community centre"),
+                community_led=community_led,
+                languages="English, Somali, Gujarati" if community_led else "English",
+                access_adaptations="Step-free access; interpreters; crèche" if held else "",
+                status=status,
+                participants=participants,
+                reach=(
+                    {g: max(1, participants // (i + 2)) for i, g in enumerate(groups)}
+                    if held
+                    else {}
+                ),
+            )
+            if community_led:
+                activity.facilitators.set(leads)
+        made.append(activity)
+    return made
+
+
+def _themes(cycle: Cycle, names: list[str], actor) -> list[Theme]:
+    existing = {t.name: t for t in Theme.objects.filter(cycle=cycle)}
+    missing = [
+        Theme(organisation_id=cycle.organisation_id, cycle=cycle, name=n, created_by=actor)
+        for n in names
+        if n not in existing
+    ]
+    for theme in Theme.objects.bulk_create(missing):
+        existing[theme.name] = theme
+    return [existing[n] for n in names]
+
+
+def _story_insights(cycle: Cycle, activities, themes, demo: DemoOrganisation) -> None:
+    if Insight.objects.filter(cycle=cycle).exists():
+        return
+    held = [a for a in activities if a.status == ActivityStatus.HELD]
+    groups = cycle.population_groups or [""]
+    lead = demo.people[Role.COMMUNITY_LEAD]
+    now = timezone.now()
+    for n, (summary, quote, theme_indexes, sensitive, name, out_of_scope) in enumerate(INSIGHTS):
+        activity = held[n % len(held)] if held else None
+        captured_at = now - timedelta(days=20 - n)
+        insight = Insight.objects.create(
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            activity=activity,
+            summary=summary,
+            quote=quote,
+            population_group=groups[n % len(groups)],
+            sensitivity="sensitive" if sensitive else "normal",
+            contributor_name=name,
+            credit_consent_at=captured_at if name else None,
+            credit_consent_recorded_by=lead if name else None,
+            captured_at=captured_at,
+            captured_by=lead,
+            out_of_scope_at=now if out_of_scope else None,
+            out_of_scope_reason=out_of_scope,
+            out_of_scope_by=demo.people[Role.ENGAGEMENT_LEAD] if out_of_scope else None,
+        )
+        InsightTheme.objects.bulk_create(
+            InsightTheme(organisation_id=cycle.organisation_id, insight=insight, theme=themes[i])
+            for i in theme_indexes
+        )
+
+
+def _bulk_insights(cycle: Cycle, activities, themes, wanted: int, actor) -> None:
+    have = Insight.objects.filter(cycle=cycle).count()
+    if have >= wanted:
+        return
+    groups = cycle.population_groups or [""]
+    now = timezone.now()
+    insights = Insight.objects.bulk_create(
+        [
+            Insight(
+                organisation_id=cycle.organisation_id,
+                cycle=cycle,
+                activity=activities[n % len(activities)],
+                summary=INSIGHTS[n % len(INSIGHTS)][0],
+                population_group=groups[n % len(groups)],
+                sensitivity="sensitive" if n % 25 == 0 else "normal",
+                captured_at=now - timedelta(hours=n),
+                captured_by=actor,
+                out_of_scope_at=now if n % 7 == 0 else None,
+                out_of_scope_reason="Outside what this cycle can change." if n % 7 == 0 else "",
+            )
+            for n in range(have, wanted)
+        ],
+        batch_size=1000,
+    )
+    InsightTheme.objects.bulk_create(
+        [
+            InsightTheme(
+                organisation_id=cycle.organisation_id,
+                insight=insight,
+                theme=themes[(n + k) % len(themes)],
+            )
+            for n, insight in enumerate(insights)
+            for k in range(2)
+        ],
+        batch_size=2000,
+    )

@@ -1,0 +1,243 @@
+"""Listening (stage "prepare and listen"): engagement activities, insight and themes.
+
+An engagement activity is one conversation café, pop-up or group held for a cycle. Insight
+is what people said there (or elsewhere), tagged with the cycle's themes. Every insight
+must end up answered (linked to a priority or action, or answered by a report-back) or
+marked out of scope with a reason: "never collect insight unless you can act on it".
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from t2a.models import TenantModel
+
+SHORT_TEXT = 300
+SUMMARY_MAX = 4000
+QUOTE_MAX = 1000
+THEME_NAME_MAX = 80
+
+
+class ActivityMethod(models.TextChoices):
+    CONVERSATION_CAFE = "conversation_cafe", "Conversation café"
+    PEER_LED_GROUP = "peer_led_group", "Peer-led small group"
+    LISTENING_EVENT = "listening_event", "Listening event"
+    POP_UP = "pop_up", "Pop-up in a community space"
+    HOME_GROUP = "home_group", "Home-based small group"
+    ONLINE = "online", "Online"
+    OTHER = "other", "Other"
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", "Planned"
+    HELD = "held", "Held"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class EngagementActivity(TenantModel):
+    """One listening activity of a cycle.
+
+    `reach` counts participants per population group named in the cycle, as
+    {group: count}. The groups are the cycle's own labels (a JSON list on Cycle), so the
+    counts sit with the activity rather than in a table of their own. A person may belong
+    to several groups, so the counts may add up to more than `participants`; no single
+    count may.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="activities")
+    method = models.CharField(max_length=20, choices=ActivityMethod.choices)
+    title = models.CharField(max_length=200)
+    held_on = models.DateField("date")
+    starts_at = models.TimeField("start time", null=True, blank=True)
+    venue = models.ForeignKey(
+        "stakeholders.Stakeholder",
+        verbose_name="venue (a Trusted Place)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    venue_text = models.CharField("venue (anywhere else)", max_length=200, blank=True)
+    facilitators = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    community_led = models.BooleanField("led by the community", default=False)
+    languages = models.CharField(max_length=200, blank=True)
+    access_adaptations = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=10, choices=ActivityStatus.choices, default=ActivityStatus.PLANNED
+    )
+    participants = models.PositiveIntegerField("number of participants", null=True, blank=True)
+    reach = models.JSONField("reach by population group", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name_plural = "engagement activities"
+        ordering = ["held_on", "starts_at", "pk"]
+        indexes = [models.Index(fields=["cycle", "held_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participants__isnull=True) | Q(participants__gte=0),
+                name="activity_participants_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def venue_name(self) -> str:
+        return self.venue.name if self.venue_id else self.venue_text
+
+    def reach_rows(self, groups: list[str]) -> list[tuple[str, int | None]]:
+        """[(group, count or None)] in the cycle's order of groups."""
+        return [(group, self.reach.get(group)) for group in groups]
+
+
+class Theme(TenantModel):
+    """A per-cycle tag on insight. Stage 3 priorities are drawn from these."""
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="themes")
+    name = models.CharField(max_length=THEME_NAME_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = [Lower("name"), "pk"]
+        constraints = [
+            # "Housing" and "housing" are the same theme: theme_names_resolve relies on it.
+            models.UniqueConstraint(
+                "organisation", "cycle", Lower("name"), name="theme_name_unique_in_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Sensitivity(models.TextChoices):
+    NORMAL = "normal", "Normal"
+    SENSITIVE = "sensitive", "Sensitive"
+
+
+class Insight(TenantModel):
+    """What was said, captured respectfully.
+
+    Attribution: `contributor_name` may only be stored with a recorded consent to be
+    credited (`credit_consent_at`); otherwise the insight shows as from "a community
+    member". The check constraint holds that even against code that skips the service.
+
+    Closure: an insight is answered when `answered_at` is set (by whatever answers it: a
+    priority, an action or a report-back, see selectors.ANSWERED) or out of scope when
+    `out_of_scope_at` is set with a reason; otherwise it is still unanswered.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="insights")
+    activity = models.ForeignKey(
+        EngagementActivity,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="insights",
+    )
+    summary = models.TextField("what was said", max_length=SUMMARY_MAX)
+    quote = models.TextField("anonymised quote", max_length=QUOTE_MAX, blank=True)
+    themes = models.ManyToManyField(
+        Theme, through="InsightTheme", blank=True, related_name="insights"
+    )
+    population_group = models.CharField(max_length=200, blank=True)
+    sensitivity = models.CharField(
+        max_length=10, choices=Sensitivity.choices, default=Sensitivity.NORMAL
+    )
+    contributor_name = models.CharField("contributor's name", max_length=150, blank=True)
+    credit_consent_at = models.DateTimeField(null=True, blank=True)
+    credit_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Kept apart from created_at: the feedback-loop latency counts days from capture to a
+    # public report-back that answers the insight.
+    captured_at = models.DateTimeField(default=timezone.now)
+    captured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_note = models.CharField(max_length=SHORT_TEXT, blank=True)
+    out_of_scope_at = models.DateTimeField(null=True, blank=True)
+    out_of_scope_reason = models.TextField(max_length=2000, blank=True)
+    out_of_scope_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-captured_at", "-pk"]
+        indexes = [
+            models.Index(fields=["cycle", "-captured_at"]),
+            models.Index(fields=["cycle", "sensitivity"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contributor_name="") | Q(credit_consent_at__isnull=False),
+                name="insight_named_only_with_consent",
+                violation_error_message="A contributor can only be named with their recorded "
+                "consent to be credited.",
+            ),
+            models.CheckConstraint(
+                condition=Q(out_of_scope_at__isnull=True, out_of_scope_reason="")
+                | (Q(out_of_scope_at__isnull=False) & ~Q(out_of_scope_reason="")),
+                name="insight_out_of_scope_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(out_of_scope_at__isnull=True),
+                name="insight_answered_or_out_of_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(answered_at__isnull=True) | Q(answered_at__gte=F("captured_at")),
+                name="insight_answered_after_capture",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.summary[:60]
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.sensitivity == Sensitivity.SENSITIVE
+
+    @property
+    def attribution(self) -> str:
+        if self.contributor_name and self.credit_consent_at:
+            return self.contributor_name
+        return "A community member"
+
+    @property
+    def closure_state(self) -> str:
+        if self.answered_at:
+            return "answered"
+        if self.out_of_scope_at:
+            return "out_of_scope"
+        return "unanswered"
+
+
+class InsightTheme(TenantModel):
+    """An insight tagged with a theme. Carries `organisation` like every tenant row."""
+
+    insight = models.ForeignKey(Insight, on_delete=models.CASCADE, related_name="theme_links")
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="insight_links")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "insight", "theme"], name="insight_theme_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["theme", "insight"])]
+
+    def __str__(self) -> str:
+        return f"{self.insight_id} → {self.theme_id}"

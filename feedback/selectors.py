@@ -1,0 +1,307 @@
+"""Reads for listening: visibility, the calendar, theme synthesis and insight closure.
+
+Sensitive insight is removed here, in the queryset, so no page, partial or count built on
+these functions can carry its text to someone who may not read it.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+
+from cycles.models import Cycle
+from cycles.selectors import cycles_visible_to
+from t2a.models import Membership
+
+from .models import ActivityStatus, EngagementActivity, Insight, InsightTheme, Sensitivity, Theme
+from .policies import can_record_standalone_insight, can_see_sensitive_insight
+
+# What makes an insight "answered". Today a report-back or a service sets `answered_at`;
+# when priorities and actions link to insight, widen this condition (for example
+# `| Exists(PriorityInsight...)`) and every count below follows.
+ANSWERED = Q(answered_at__isnull=False)
+OUT_OF_SCOPE = Q(answered_at__isnull=True, out_of_scope_at__isnull=False)
+UNANSWERED = Q(answered_at__isnull=True, out_of_scope_at__isnull=True)
+
+CLOSURE_STATES = {"answered": ANSWERED, "out_of_scope": OUT_OF_SCOPE, "unanswered": UNANSWERED}
+
+
+# --- visibility ---------------------------------------------------------------------------
+
+
+def activities_visible_to(membership: Membership) -> QuerySet[EngagementActivity]:
+    return EngagementActivity.objects.filter(cycle__in=cycles_visible_to(membership))
+
+
+def insights_visible_to(membership: Membership) -> QuerySet[Insight]:
+    """Insight of the member's cycles; sensitive insight only for staff."""
+    insights = Insight.objects.filter(cycle__in=cycles_visible_to(membership))
+    if not can_see_sensitive_insight(membership):
+        insights = insights.filter(sensitivity=Sensitivity.NORMAL)
+    return insights
+
+
+def themes_visible_to(membership: Membership) -> QuerySet[Theme]:
+    return Theme.objects.filter(cycle__in=cycles_visible_to(membership))
+
+
+def get_activity_for_request(request: HttpRequest, activity_pk: int) -> EngagementActivity:
+    return get_object_or_404(
+        activities_visible_to(request.membership)
+        .select_related("cycle", "venue")
+        .prefetch_related("facilitators"),
+        pk=activity_pk,
+    )
+
+
+def get_insight_for_request(request: HttpRequest, insight_pk: int) -> Insight:
+    """The insight, or 404 (also for sensitive insight the member may not read)."""
+    return get_object_or_404(
+        insights_visible_to(request.membership).select_related(
+            "cycle", "activity", "captured_by", "out_of_scope_by"
+        ),
+        pk=insight_pk,
+    )
+
+
+def get_theme_for_request(request: HttpRequest, theme_pk: int) -> Theme:
+    return get_object_or_404(
+        themes_visible_to(request.membership).select_related("cycle"), pk=theme_pk
+    )
+
+
+# --- activities ---------------------------------------------------------------------------
+
+
+def cycle_activities(*, cycle: Cycle) -> QuerySet[EngagementActivity]:
+    """The cycle's activities in date order, with what the calendar shows (two queries)."""
+    return (
+        EngagementActivity.objects.filter(cycle=cycle)
+        .select_related("venue")
+        .prefetch_related("facilitators")
+        .annotate(insight_count=Count("insights"))
+        .order_by("held_on", "starts_at", "pk")
+    )
+
+
+def activities_facilitated_by(*, cycle: Cycle, membership: Membership):
+    """Activities a member may record insight from: all for staff, their own for leads."""
+    activities = EngagementActivity.objects.filter(cycle=cycle).exclude(
+        status=ActivityStatus.CANCELLED
+    )
+    if not can_record_standalone_insight(membership):
+        activities = activities.filter(facilitators=membership.user_id)
+    return activities.order_by("-held_on", "-pk")
+
+
+@dataclass
+class Reach:
+    held: int = 0
+    community_led_held: int = 0
+    planned: int = 0
+    participants: int = 0
+    by_group: list[tuple[str, int]] = field(default_factory=list)
+
+
+def cycle_reach(*, cycle: Cycle) -> Reach:
+    """Activities and participants by target group, for held activities (one query)."""
+    reach = Reach()
+    counts: dict[str, int] = defaultdict(int)
+    rows = EngagementActivity.objects.filter(cycle=cycle).values_list(
+        "status", "community_led", "participants", "reach"
+    )
+    for status, community_led, participants, by_group in rows:
+        if status == ActivityStatus.PLANNED:
+            reach.planned += 1
+        if status != ActivityStatus.HELD:
+            continue
+        reach.held += 1
+        reach.community_led_held += community_led
+        reach.participants += participants or 0
+        for group, count in (by_group or {}).items():
+            counts[group] += int(count or 0)
+    reach.by_group = [(g, counts.get(g, 0)) for g in cycle.population_groups or []]
+    return reach
+
+
+# --- insight closure ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Closure:
+    total: int = 0
+    answered: int = 0
+    out_of_scope: int = 0
+
+    @property
+    def unanswered(self) -> int:
+        return self.total - self.answered - self.out_of_scope
+
+    @property
+    def unanswered_percent(self) -> int | None:
+        return round(self.unanswered * 100 / self.total) if self.total else None
+
+
+def insight_closure(cycles: Cycle | Iterable[Cycle]) -> dict[int, Closure]:
+    """{cycle_pk: Closure} counting every insight of each cycle, sensitive or not (one query).
+
+    The counts carry no text, and the share still unanswered is the cycle's own measure of
+    whether it acts on what it collects, so nothing is left out for any reader.
+    """
+    cycles = [cycles] if isinstance(cycles, Cycle) else list(cycles)
+    rows = (
+        Insight.objects.filter(cycle__in=[c.pk for c in cycles])
+        .order_by()
+        .values("cycle_id")
+        .annotate(
+            total=Count("pk"),
+            answered=Count("pk", filter=ANSWERED),
+            out_of_scope=Count("pk", filter=OUT_OF_SCOPE),
+        )
+    )
+    found = {r["cycle_id"]: Closure(r["total"], r["answered"], r["out_of_scope"]) for r in rows}
+    return {c.pk: found.get(c.pk, Closure()) for c in cycles}
+
+
+def cycles_with_listening(membership: Membership) -> list[Cycle]:
+    """The member's cycles, each with activity counts and its Closure (two queries)."""
+    cycles = list(
+        cycles_visible_to(membership)
+        .annotate(
+            activities_planned=Count(
+                "activities", filter=Q(activities__status=ActivityStatus.PLANNED), distinct=True
+            ),
+            activities_held=Count(
+                "activities", filter=Q(activities__status=ActivityStatus.HELD), distinct=True
+            ),
+        )
+        .order_by("-created_at", "-pk")
+    )
+    closure = insight_closure(cycles)
+    for cycle in cycles:
+        cycle.closure = closure[cycle.pk]
+    return cycles
+
+
+# --- insight lists ------------------------------------------------------------------------
+
+
+def insight_list(
+    insights: QuerySet[Insight],
+    *,
+    theme: Theme | None = None,
+    activity_pk: int | None = None,
+    closure: str = "",
+) -> QuerySet[Insight]:
+    """Filtered insight with what a row shows; the page query count does not grow with rows."""
+    if theme is not None:
+        insights = insights.filter(theme_links__theme=theme)
+    if activity_pk is not None:
+        insights = insights.filter(activity_id=activity_pk)
+    if closure in CLOSURE_STATES:
+        insights = insights.filter(CLOSURE_STATES[closure])
+    return insights.select_related("activity", "captured_by").prefetch_related(
+        Prefetch("themes", queryset=Theme.objects.order_by("name"))
+    )
+
+
+def theme_suggestions(*, cycle: Cycle, text: str, exclude: Sequence[str] = (), limit: int = 8):
+    """Themes of the cycle whose name contains `text`, best matches first."""
+    text = " ".join(text.split())
+    if not text:
+        return []
+    taken = {name.casefold() for name in exclude}
+    themes = Theme.objects.filter(cycle=cycle, name__icontains=text).order_by("name")[: limit * 2]
+    ranked = sorted(
+        (t for t in themes if t.name.casefold() not in taken),
+        key=lambda t: (not t.name.casefold().startswith(text.casefold()), t.name.casefold()),
+    )
+    return ranked[:limit]
+
+
+# --- theme synthesis ----------------------------------------------------------------------
+
+
+@dataclass
+class ThemeSummary:
+    theme: Theme
+    count: int
+    activities: list[tuple[int, str]] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
+    latest: list[Insight] = field(default_factory=list)
+
+
+LATEST_PER_THEME = 3
+
+
+def theme_synthesis(*, cycle: Cycle, membership: Membership) -> list[ThemeSummary]:
+    """Each theme of the cycle with its count, where it was raised and its latest insight.
+
+    Counts and samples only include insight the member may read. Three queries, however
+    many insights there are.
+    """
+    visible = insights_visible_to(membership).filter(cycle=cycle)
+    themes = list(
+        Theme.objects.filter(cycle=cycle).annotate(
+            count=Count("insight_links", filter=Q(insight_links__insight__in=visible))
+        )
+    )
+    summaries = {t.pk: ThemeSummary(theme=t, count=t.count) for t in themes}
+
+    raised = (
+        InsightTheme.objects.filter(theme__cycle=cycle, insight__in=visible)
+        .order_by()
+        .values_list(
+            "theme_id",
+            "insight__activity_id",
+            "insight__activity__title",
+            "insight__population_group",
+        )
+        .distinct()
+    )
+    for theme_pk, activity_pk, title, group in raised:
+        summary = summaries.get(theme_pk)
+        if summary is None:
+            continue
+        if activity_pk and (activity_pk, title) not in summary.activities:
+            summary.activities.append((activity_pk, title))
+        if group and group not in summary.groups:
+            summary.groups.append(group)
+
+    latest = (
+        InsightTheme.objects.filter(theme__cycle=cycle, insight__in=visible)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by="theme_id",
+                order_by=["-insight__captured_at", "-insight_id"],
+            )
+        )
+        .filter(rank__lte=LATEST_PER_THEME)
+        .select_related("insight")
+        .order_by("theme_id", "rank")
+    )
+    for link in latest:
+        if link.theme_id in summaries:
+            summaries[link.theme_id].latest.append(link.insight)
+
+    for summary in summaries.values():
+        summary.activities.sort(key=lambda a: a[1].casefold())
+        summary.groups.sort(key=str.casefold)
+    return sorted(summaries.values(), key=lambda s: (-s.count, s.theme.name.casefold()))
+
+
+def organisation_listening(membership: Membership) -> dict:
+    """Activities held and insight closure across the member's cycles (two queries)."""
+    cycles = cycles_visible_to(membership)
+    held = EngagementActivity.objects.filter(cycle__in=cycles, status=ActivityStatus.HELD).count()
+    totals = Insight.objects.filter(cycle__in=cycles).aggregate(
+        total=Count("pk"),
+        answered=Count("pk", filter=ANSWERED),
+        out_of_scope=Count("pk", filter=OUT_OF_SCOPE),
+    )
+    return {"held": held, "closure": Closure(**totals)}

@@ -1,0 +1,47 @@
+"""Plain builders for listening test rows. They disable scopes only while building."""
+
+from datetime import date
+
+from django.utils import timezone
+from django_scopes import scopes_disabled
+
+from feedback.models import EngagementActivity, Insight, InsightTheme, Theme
+
+
+def make_activity(cycle, title: str = "Pop-up at Eastside library", **fields) -> EngagementActivity:
+    facilitators = fields.pop("facilitators", ())
+    values = {
+        "method": "pop_up",
+        "held_on": date(2026, 3, 14),
+        "status": "held",
+        "community_led": True,
+        "participants": 12,
+    } | fields
+    with scopes_disabled():
+        activity = EngagementActivity.objects.create(
+            organisation_id=cycle.organisation_id, cycle=cycle, title=title, **values
+        )
+        activity.facilitators.set(facilitators)
+    return activity
+
+
+def make_theme(cycle, name: str = "Transport") -> Theme:
+    with scopes_disabled():
+        theme, _ = Theme.objects.get_or_create(
+            organisation_id=cycle.organisation_id, cycle=cycle, name=name
+        )
+    return theme
+
+
+def make_insight(cycle, summary: str = "The bus stops before the clinic opens.", **fields):
+    themes = fields.pop("themes", ())
+    fields.setdefault("captured_at", timezone.now())
+    with scopes_disabled():
+        insight = Insight.objects.create(
+            organisation_id=cycle.organisation_id, cycle=cycle, summary=summary, **fields
+        )
+        InsightTheme.objects.bulk_create(
+            InsightTheme(organisation_id=cycle.organisation_id, insight=insight, theme=t)
+            for t in themes
+        )
+    return insight
