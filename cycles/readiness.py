@@ -49,13 +49,13 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
     ),
     2: (
         ReadinessItem("community_leads_prepared", "Community leads prepared: role agreed, training and wellbeing check-ins recorded", measure=None),
-        ReadinessItem("listening_planned", "Listening activities planned in trusted places", measure=None),
-        ReadinessItem("listening_held", "At least one community-led listening activity held", measure=None),
-        ReadinessItem("insight_recorded", "Insight from listening recorded", measure=None),
+        ReadinessItem("listening_planned", "Listening activities planned in trusted places", measure="feedback.readiness.listening_planned"),
+        ReadinessItem("listening_held", "At least one community-led listening activity held", measure="feedback.readiness.listening_held"),
+        ReadinessItem("insight_recorded", "Insight from listening recorded", measure="feedback.readiness.insight_recorded"),
     ),
     3: (
         ReadinessItem("priorities_ranked", "Priorities ranked with community leads", measure=None),
-        ReadinessItem("insight_linked", "Every insight linked to a priority or marked out of scope with a reason", measure=None),
+        ReadinessItem("insight_linked", "Every insight linked to a priority or marked out of scope with a reason", measure="feedback.readiness.insight_linked"),
         ReadinessItem("action_plan_signed_off", "Action plan signed off by the community leads", measure=None),
     ),
     4: (
