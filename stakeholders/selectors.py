@@ -258,19 +258,27 @@ def _kept_rate_aggregates(as_of: date) -> dict:
     }
 
 
-def _commitments_in(organisation: Organisation, start: date, end: date, cycle) -> QuerySet:
-    commitments = Commitment.objects.filter(
-        organisation=organisation, due_on__gte=start, due_on__lte=end
-    )
+def _commitments_in(organisation: Organisation, start: date, end: date | None, cycle):
+    # `end` None: no upper bound, so a commitment kept early counts even though its due
+    # date is still to come.
+    commitments = Commitment.objects.filter(organisation=organisation, due_on__gte=start)
+    if end is not None:
+        commitments = commitments.filter(due_on__lte=end)
     if cycle is not None:
         commitments = commitments.filter(conversation__cycle=cycle)
     return commitments
 
 
 def commitment_kept_rate(
-    *, organisation: Organisation, start: date, end: date, as_of: date | None = None, cycle=None
+    *,
+    organisation: Organisation,
+    start: date,
+    end: date | None,
+    as_of: date | None = None,
+    cycle=None,
 ) -> KeptRate:
-    """Commitments due from `start` to `end` kept by their due date, over those now decided."""
+    """Commitments due from `start` to `end` (None: any time after `start`) kept by their due
+    date, over those whose outcome is known by `as_of` (default today)."""
     as_of = as_of or timezone.localdate()
     counts = _commitments_in(organisation, start, end, cycle).aggregate(
         **_kept_rate_aggregates(as_of)
@@ -279,7 +287,12 @@ def commitment_kept_rate(
 
 
 def commitment_kept_rate_by_owner(
-    *, organisation: Organisation, start: date, end: date, as_of: date | None = None, cycle=None
+    *,
+    organisation: Organisation,
+    start: date,
+    end: date | None,
+    as_of: date | None = None,
+    cycle=None,
 ) -> dict[int, KeptRate]:
     """The same rate per staff member who owns the commitments: {user_pk: KeptRate}."""
     as_of = as_of or timezone.localdate()
@@ -354,7 +367,7 @@ def trust_by_staff(
     """Meaningful conversations and commitment-kept rate per staff member (three queries)."""
     meaningful = meaningful_conversations_by_staff(organisation=organisation, start=start, end=end)
     kept = commitment_kept_rate_by_owner(
-        organisation=organisation, start=start, end=end, as_of=as_of
+        organisation=organisation, start=start, end=None, as_of=as_of
     )
     people = Membership.objects.filter(
         organisation=organisation, user_id__in=set(meaningful) | set(kept)

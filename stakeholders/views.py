@@ -319,7 +319,7 @@ def stakeholder_summary(request: HttpRequest) -> HttpResponse:
         "per_month": selectors.meaningful_conversations_per_month(
             organisation=organisation, start=start, end=end
         ),
-        "kept": selectors.commitment_kept_rate(organisation=organisation, start=start, end=end),
+        "kept": selectors.commitment_kept_rate(organisation=organisation, start=start, end=None),
         "by_staff": selectors.trust_by_staff(organisation=organisation, start=start, end=end),
         "start": start,
         "end": end,
@@ -615,17 +615,21 @@ def _conversation_page(request, conversation, *, status=200, **forms) -> HttpRes
     commitments = list(
         conversation.commitments.select_related("owner", "made_to").order_by("due_on", "pk")
     )
+    stakeholders = list(conversation.stakeholders.order_by("name"))
+    initial = {"owner": request.user, "due_on": timezone.localdate() + timedelta(7)}
+    if len(stakeholders) == 1:
+        initial["made_to"] = stakeholders[0]
     return render(
         request,
         "stakeholders/conversation_detail.html",
         {
             "conversation": conversation,
-            "stakeholders": list(conversation.stakeholders.order_by("name")),
+            "stakeholders": stakeholders,
             "commitments": commitments,
             "commitment_form": forms.get("commitment_form")
             or CommitmentForm(
                 conversation=conversation,
-                initial={"owner": request.user, "due_on": timezone.localdate() + timedelta(7)},
+                initial=initial,
             ),
             "row_errors": forms.get("row_errors", {}),
             "today": timezone.localdate(),

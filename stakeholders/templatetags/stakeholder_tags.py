@@ -66,6 +66,6 @@ def stakeholder_dashboard(context) -> dict:
             organisation=organisation, start=start, end=today
         ),
         "kept": selectors.commitment_kept_rate(
-            organisation=organisation, start=start, end=today, as_of=today
+            organisation=organisation, start=start, end=None, as_of=today
         ),
     }

@@ -165,3 +165,14 @@ def test_organisation_home_shows_the_trust_indicators(org, users, client_for):
     assert "Meaningful conversations" in page
     assert "May 2026: <strong>1</strong>" in page
     assert "100%" in page
+
+
+@pytest.mark.django_db
+def test_open_ended_period_counts_commitments_kept_before_their_due_date(org, users, conversation):
+    lead = users[Role.ENGAGEMENT_LEAD]
+    make_commitment(conversation, lead, date(2027, 3, 1), kept_on=date(2026, 6, 1))
+    make_commitment(conversation, lead, date(2027, 3, 1))  # open, not yet due
+    bounded = rate(org, end=TODAY)
+    open_ended = rate(org, end=None)
+    assert (bounded.due, bounded.kept_on_time) == (0, 0)
+    assert (open_ended.due, open_ended.kept_on_time) == (1, 1)
