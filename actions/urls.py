@@ -1,6 +1,37 @@
 """URLs under /o/<org_slug>/actions/ (see t2a/urls.py)."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "actions"
-urlpatterns: list = []
+
+cycle = "cycles/<int:cycle_pk>/"
+plan = cycle + "plan/"
+action = "action/<int:action_pk>/"
+
+urlpatterns = [
+    path("", views.plan_list, name="plan_list"),
+    path(cycle + "priorities/", views.priority_list, name="priority_list"),
+    path(cycle + "priorities/new/", views.priority_create, name="priority_create"),
+    path(cycle + "priorities/rank/", views.priority_rank, name="priority_rank"),
+    path(cycle + "priorities/agree/", views.priorities_agree, name="priorities_agree"),
+    path("priorities/<int:priority_pk>/edit/", views.priority_edit, name="priority_edit"),
+    path(plan, views.plan_detail, name="plan_detail"),
+    path(plan + "actions/new/", views.action_create, name="action_create"),
+    path(plan + "send/", views.plan_send, name="plan_send"),
+    path(plan + "move/", views.plan_move, name="plan_move"),
+    path(plan + "approvals/", views.plan_approvals, name="plan_approvals"),
+    path(plan + "sign-off/", views.signoff, name="signoff"),
+    path(action, views.action_detail, name="action_detail"),
+    path(action + "edit/", views.action_edit, name="action_edit"),
+    path(action + "delete/", views.action_delete, name="action_delete"),
+    path(action + "updates/new/", views.progress_update_create, name="progress_update_create"),
+    path(action + "escalate/", views.escalation_create, name="escalation_create"),
+    path("escalations/", views.escalation_list, name="escalation_list"),
+    path(
+        "escalations/<int:escalation_pk>/decide/",
+        views.escalation_decide,
+        name="escalation_decide",
+    ),
+]

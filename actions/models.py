@@ -1,0 +1,363 @@
+"""Stage 3 and 4: shared priorities, the joint action plan, community sign-off and progress.
+
+Priorities are drawn from a cycle's themes and insight and ranked by its community leads.
+The action plan (one per cycle, versioned by sign-off round) holds the actions. The plan
+is never final without community sign-off: each sign-off is bound to a SHA-256 hash of the
+plan's content (see `content.py` for exactly which fields are content), so an edit after
+approval supersedes it and needs a new round. Progress updates and escalations are not
+plan content: they record delivery, and must not void a sign-off.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from t2a.models import TenantModel
+
+SHORT_TEXT = 300
+LONG_TEXT = 4000
+DEFAULT_CADENCE_DAYS = 28
+
+
+class Priority(TenantModel):
+    """A shared priority of a cycle, drawn from its themes and insight.
+
+    `agreed_on` marks the agreed set: the engagement lead records which priorities were
+    agreed and when, after the community leads have ranked them.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="priorities")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
+    themes = models.ManyToManyField("feedback.Theme", blank=True, related_name="priorities")
+    insights = models.ManyToManyField(
+        "feedback.Insight", through="PriorityInsight", blank=True, related_name="priorities"
+    )
+    agreed_on = models.DateField("date agreed", null=True, blank=True)
+    agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "priorities"
+        ordering = ["title", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation", "cycle", "title", name="priority_title_unique_in_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PriorityInsight(TenantModel):
+    """An insight a priority answers. Linking answers the insight for insight closure."""
+
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="insight_links")
+    insight = models.ForeignKey(
+        "feedback.Insight", on_delete=models.CASCADE, related_name="priority_links"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "priority", "insight"], name="priority_insight_unique"
+            ),
+        ]
+        indexes = [models.Index(fields=["insight", "priority"])]
+
+    def __str__(self) -> str:
+        return f"{self.priority_id} ← {self.insight_id}"
+
+
+class PriorityRanking(TenantModel):
+    """One community lead's position for one priority (1 = most important to them)."""
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="+")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    priority = models.ForeignKey(Priority, on_delete=models.CASCADE, related_name="rankings")
+    position = models.PositiveSmallIntegerField()
+    ranked_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["lead", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "lead", "priority"], name="priority_ranking_unique"
+            ),
+            models.CheckConstraint(condition=Q(position__gte=1), name="priority_ranking_from_1"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.priority_id} at {self.position}"
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    AWAITING_SIGNOFF = "awaiting_signoff", "Awaiting community sign-off"
+    SIGNED_OFF = "signed_off", "Signed off"
+    IN_DELIVERY = "in_delivery", "In delivery"
+    CLOSED = "closed", "Closed"
+
+
+SIGNED_STATUSES = (PlanStatus.SIGNED_OFF, PlanStatus.IN_DELIVERY, PlanStatus.CLOSED)
+
+
+class ActionPlan(TenantModel):
+    """A cycle's joint action plan. `version` counts the sign-off rounds sent so far.
+
+    `min_approvals` is None for the default, every community lead on the cycle; the
+    engagement lead may set a smaller minimum (at least one), recorded with who and when.
+    """
+
+    cycle = models.OneToOneField("cycles.Cycle", on_delete=models.CASCADE, related_name="plan")
+    status = models.CharField(max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
+    version = models.PositiveIntegerField(default=0)
+    min_approvals = models.PositiveSmallIntegerField(null=True, blank=True)
+    min_approvals_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    min_approvals_set_at = models.DateTimeField(null=True, blank=True)
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "cycle"], name="action_plan_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(min_approvals__isnull=True) | Q(min_approvals__gte=1),
+                name="action_plan_min_approvals_at_least_1",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action plan for {self.cycle_id} (version {self.version})"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status in SIGNED_STATUSES
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "Waiting for community leads"
+    SIGNED_OFF = "signed_off", "Signed off"
+    SUPERSEDED = "superseded", "Superseded by a later edit"
+
+
+class SignOffRound(TenantModel):
+    """One version of the plan sent to the community leads, with the content they saw.
+
+    `snapshot` is the canonical content whose SHA-256 is `content_hash`; the readable diff
+    compares it with the plan as it is now.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="rounds")
+    version = models.PositiveIntegerField()
+    content_hash = models.CharField(max_length=64)
+    snapshot = models.JSONField()
+    status = models.CharField(max_length=12, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    sent_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "plan", "version"], name="signoff_round_version_unique"
+            ),
+            # At most one round waiting for answers per plan.
+            models.UniqueConstraint(
+                fields=["organisation", "plan"],
+                condition=Q(status="open"),
+                name="signoff_round_one_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Round {self.version} of plan {self.plan_id}"
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", "Approve"
+    REQUEST_CHANGES = "request_changes", "Request changes"
+
+
+class SignOff(TenantModel):
+    """A community lead's answer in one round, bound to the hash of what they read."""
+
+    round = models.ForeignKey(SignOffRound, on_delete=models.CASCADE, related_name="signoffs")
+    lead = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices)
+    comment = models.TextField(max_length=LONG_TEXT, blank=True)
+    content_hash = models.CharField(max_length=64)
+    decided_at = models.DateTimeField()
+    superseded_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "round", "lead"], name="signoff_one_per_lead_per_round"
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="approve") | ~Q(comment=""),
+                name="signoff_changes_need_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lead_id}: {self.decision} on round {self.round_id}"
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    ON_TRACK = "on_track", "On track"
+    AT_RISK = "at_risk", "At risk"
+    OFF_TRACK = "off_track", "Off track"
+    DONE = "done", "Done"
+    DROPPED = "dropped", "Dropped"
+
+
+FINISHED_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
+
+
+class Action(TenantModel):
+    """One action of the plan.
+
+    Partner organisations are free text, one per line: many partners (a bus company, a
+    faith group) are not on the stakeholder register, and plain names keep the content
+    hash independent of later edits to the register.
+
+    The SMART "time-bound" date is the action's `due_date`; there is no second due date.
+    `cadence_days` is how often the community hears about progress: the reminder sweep
+    (issue 7) compares it with the latest ProgressUpdate.
+    """
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
+    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
+    title = models.CharField(max_length=200)
+    description = models.TextField(max_length=LONG_TEXT, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    partners = models.TextField("partner organisations", max_length=2000, blank=True)
+    start_date = models.DateField(null=True, blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    community_measure = models.TextField(
+        "the measure that matters to the community", max_length=2000, blank=True
+    )
+    specific_result = models.TextField(max_length=2000, blank=True)
+    metric = models.CharField(max_length=SHORT_TEXT, blank=True)
+    baseline = models.CharField(max_length=SHORT_TEXT, blank=True)
+    target = models.CharField(max_length=SHORT_TEXT, blank=True)
+    in_scope = models.BooleanField(default=True)
+    out_of_scope_reason = models.TextField(max_length=2000, blank=True)
+    status = models.CharField(
+        max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    dropped_reason = models.TextField(max_length=2000, blank=True)
+    cadence_days = models.PositiveSmallIntegerField(
+        "feedback cadence in days", default=DEFAULT_CADENCE_DAYS
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        indexes = [models.Index(fields=["plan", "priority"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(due_date__isnull=True)
+                | Q(due_date__gte=F("start_date")),
+                name="action_due_on_or_after_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(target="") | ~Q(metric=""), name="action_target_needs_metric"
+            ),
+            models.CheckConstraint(
+                condition=Q(in_scope=True) | ~Q(out_of_scope_reason=""),
+                name="action_out_of_scope_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="dropped") | ~Q(dropped_reason=""),
+                name="action_dropped_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadence_days__gte=1, cadence_days__lte=365),
+                name="action_cadence_1_to_365",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+    def partner_list(self) -> list[str]:
+        return [line.strip() for line in self.partners.splitlines() if line.strip()]
+
+
+class ProgressUpdate(TenantModel):
+    """A progress update on an action. `public` ones may appear on the public page."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(max_length=12, choices=ActionStatus.choices)
+    narrative = models.TextField("what has happened", max_length=LONG_TEXT)
+    barriers = models.TextField("barriers", max_length=LONG_TEXT, blank=True)
+    evidence_url = models.URLField("link to evidence", max_length=500, blank=True)
+    public = models.BooleanField("share with the public", default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["action", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"Update on {self.action_id} at {self.created_at:%Y-%m-%d}"
+
+
+class Escalation(TenantModel):
+    """A barrier raised with the governance board, and the board's decision."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="escalations")
+    reason = models.TextField(max_length=LONG_TEXT)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    raised_at = models.DateTimeField()
+    decision = models.TextField(max_length=LONG_TEXT, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True) | ~Q(decision=""),
+                name="escalation_decided_has_decision",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Escalation of {self.action_id}"
+
+    @property
+    def is_decided(self) -> bool:
+        return self.decided_at is not None
