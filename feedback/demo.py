@@ -75,7 +75,7 @@ INSIGHTS = [
     ),
     ("Leaflets about early booking are only in English.", "", [4], False, "", ""),
     (
-        "Mothers with toddlers cannot bring them to appointments and have no one to leave them with.",
+        "Mothers with toddlers cannot bring them to appointments and have no one to mind them.",
         "",
         [5, 7],
         False,

@@ -218,7 +218,8 @@ class Insight(TenantModel):
 
     @property
     def closure_state(self) -> str:
-        if self.answered_at:
+        # `linked_to_priority` is annotated by the selectors (see selectors.ANSWERED).
+        if self.answered_at or getattr(self, "linked_to_priority", False):
             return "answered"
         if self.out_of_scope_at:
             return "out_of_scope"

@@ -13,6 +13,7 @@ from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from actions.selectors import insight_linked_to_priority
 from cycles.models import Cycle
 from cycles.selectors import cycles_visible_to
 from t2a.models import Membership
@@ -20,12 +21,12 @@ from t2a.models import Membership
 from .models import ActivityStatus, EngagementActivity, Insight, InsightTheme, Sensitivity, Theme
 from .policies import can_record_standalone_insight, can_see_sensitive_insight
 
-# What makes an insight "answered". Today a report-back or a service sets `answered_at`;
-# when priorities and actions link to insight, widen this condition (for example
-# `| Exists(PriorityInsight...)`) and every count below follows.
-ANSWERED = Q(answered_at__isnull=False)
-OUT_OF_SCOPE = Q(answered_at__isnull=True, out_of_scope_at__isnull=False)
-UNANSWERED = Q(answered_at__isnull=True, out_of_scope_at__isnull=True)
+# What makes an insight "answered": a report-back or a service sets `answered_at`, or a
+# priority links to it (actions.PriorityInsight). Every count below follows these.
+LINKED_TO_PRIORITY = Q(insight_linked_to_priority())
+ANSWERED = Q(answered_at__isnull=False) | LINKED_TO_PRIORITY
+OUT_OF_SCOPE = Q(answered_at__isnull=True, out_of_scope_at__isnull=False) & ~LINKED_TO_PRIORITY
+UNANSWERED = Q(answered_at__isnull=True, out_of_scope_at__isnull=True) & ~LINKED_TO_PRIORITY
 
 CLOSURE_STATES = {"answered": ANSWERED, "out_of_scope": OUT_OF_SCOPE, "unanswered": UNANSWERED}
 
@@ -61,9 +62,9 @@ def get_activity_for_request(request: HttpRequest, activity_pk: int) -> Engageme
 def get_insight_for_request(request: HttpRequest, insight_pk: int) -> Insight:
     """The insight, or 404 (also for sensitive insight the member may not read)."""
     return get_object_or_404(
-        insights_visible_to(request.membership).select_related(
-            "cycle", "activity", "captured_by", "out_of_scope_by"
-        ),
+        insights_visible_to(request.membership)
+        .select_related("cycle", "activity", "captured_by", "out_of_scope_by")
+        .annotate(linked_to_priority=insight_linked_to_priority()),
         pk=insight_pk,
     )
 
@@ -204,8 +205,10 @@ def insight_list(
         insights = insights.filter(activity_id=activity_pk)
     if closure in CLOSURE_STATES:
         insights = insights.filter(CLOSURE_STATES[closure])
-    return insights.select_related("activity", "captured_by").prefetch_related(
-        Prefetch("themes", queryset=Theme.objects.order_by("name"))
+    return (
+        insights.select_related("activity", "captured_by")
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("name")))
+        .annotate(linked_to_priority=insight_linked_to_priority())
     )
 
 

@@ -153,6 +153,10 @@ def theme_merge(*, source: Theme, target: Theme) -> int:
         )
     )
     moved = moving.update(theme=target)
+    # Priorities drawn from the old theme now draw from the one it was merged into.
+    priority_links = Theme.priorities.through.objects
+    already = priority_links.filter(theme=target).values("priority_id")
+    priority_links.filter(theme=source).exclude(priority_id__in=already).update(theme=target)
     source.delete()
     return moved
 
@@ -219,7 +223,7 @@ def insight_mark_out_of_scope(*, insight: Insight, reason: str, actor: User) -> 
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why this insight is out of scope."})
-    if insight.answered_at is not None:
+    if insight.answered_at is not None or getattr(insight, "linked_to_priority", False):
         raise ValidationError({"reason": "This insight has already been answered."})
     insight.out_of_scope_at = timezone.now()
     insight.out_of_scope_reason = reason

@@ -246,6 +246,9 @@ def insight_detail(request: HttpRequest, insight_pk: int) -> HttpResponse:
             "insight": insight,
             "cycle": insight.cycle,
             "themes": list(insight.themes.order_by("name")),
+            "priorities": [p.title for p in insight.priorities.all()]
+            if insight.linked_to_priority
+            else [],
             "can_edit": policies.can_edit_insight(request.membership, insight),
             "can_close": policies.can_close_insight(request.membership),
             "closure_form": OutOfScopeForm(),

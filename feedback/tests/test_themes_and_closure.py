@@ -170,3 +170,66 @@ def test_the_cycle_checklist_uses_the_listening_measures(org, cycle):
     states = {r.key: r.state for r in stage.results}
     assert states["listening_held"] == "met"
     assert states["insight_recorded"] == "unmet"
+
+
+def test_the_cycle_panel_shows_listening_figures(org, cycle, users):
+    from django.template.loader import render_to_string
+
+    make_activity(cycle, status="held", community_led=True)
+    make_activity(cycle, "Next café", status="planned")
+    make_insight(cycle, "One")
+    make_insight(cycle, "Two", out_of_scope_at=timezone.now(), out_of_scope_reason="National")
+    with scope(organisation=org.pk):
+        html = render_to_string("feedback/cycle_panel.html", {"cycle": cycle, "organisation": org})
+    assert "1 activity held (1 community-led), 1 planned" in html
+    assert "2 insights captured" in html
+    assert "50% still unanswered (1 of 2)" in html
+
+
+def _link(priority, insight) -> None:
+    from actions.models import PriorityInsight
+
+    with scopes_disabled():
+        PriorityInsight.objects.create(
+            organisation_id=priority.organisation_id, priority=priority, insight=insight
+        )
+
+
+def test_an_insight_linked_to_a_priority_counts_as_answered(client_for, users, org, cycle):
+    from actions.tests.builders import make_priority
+
+    linked = make_insight(cycle, "Linked to a priority")
+    make_insight(cycle, "Still open")
+    _link(make_priority(cycle, "Evening clinics"), linked)
+    with scope(organisation=org.pk):
+        closure = insight_closure(cycle)[cycle.pk]
+        assert readiness.insight_linked([cycle])[cycle.pk] is False
+    assert (closure.answered, closure.unanswered) == (1, 1)
+    client = client_for(users[Role.GOVERNANCE])
+    detail = client.get(url(org, "insight_detail", linked.pk)).content.decode()
+    assert "Answered" in detail and "Taken up by the priority: Evening clinics" in detail
+    answered = client.get(url(org, "insight_list", cycle.pk) + "?closure=answered")
+    body = answered.content.decode()
+    assert "Linked to a priority" in body and "Still open" not in body
+    # Out of scope no longer applies to something a priority answers.
+    response = client_for(users[Role.ADMIN]).post(
+        url(org, "insight_closure", linked.pk), {"reason": "Not ours"}
+    )
+    assert response.status_code == 400
+
+
+def test_merge_moves_priority_links_to_the_surviving_theme(client_for, users, org, cycle):
+    from actions.tests.builders import make_priority
+
+    buses = make_theme(cycle, "Buses")
+    transport = make_theme(cycle, "Transport")
+    only_buses = make_priority(cycle, "Cheaper travel")
+    both = make_priority(cycle, "Parking")
+    with scopes_disabled():
+        only_buses.themes.add(buses)
+        both.themes.add(buses, transport)
+    client_for(users[Role.ADMIN]).post(url(org, "theme_merge", buses.pk), {"target": transport.pk})
+    with scopes_disabled():
+        assert list(only_buses.themes.all()) == [transport]
+        assert list(both.themes.all()) == [transport]
+        assert not Theme.priorities.through.objects.filter(theme_id=buses.pk).exists()
