@@ -247,7 +247,7 @@ class Action(TenantModel):
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=LONG_TEXT, blank=True)
     owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     partners = models.TextField("partner organisations", max_length=2000, blank=True)
     start_date = models.DateField(null=True, blank=True)

@@ -56,7 +56,7 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
     3: (
         ReadinessItem("priorities_ranked", "Priorities ranked with community leads", measure=None),
         ReadinessItem("insight_linked", "Every insight linked to a priority or marked out of scope with a reason", measure="feedback.readiness.insight_linked"),
-        ReadinessItem("action_plan_signed_off", "Action plan signed off by the community leads", measure=None),
+        ReadinessItem("action_plan_signed_off", "Action plan signed off by the community leads", measure="actions.readiness.action_plan_signed_off"),
     ),
     4: (
         ReadinessItem("report_back_published", "A \u201cyou said, we did\u201d report-back published", measure=None),
