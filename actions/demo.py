@@ -1,0 +1,204 @@
+"""Demo priorities and action plans for `manage.py seed_demo`.
+
+Runs after cycles and listening (it draws priorities from their themes and insight) and is
+idempotent: a cycle that already has priorities or a plan is left as it is. The maternity
+cycle gets a signed-off plan in delivery, with progress updates and an escalation; with
+`large`, the organisation's cycles share 1,000 actions between them.
+"""
+
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django_scopes import scope
+
+from cycles.demo import MATERNITY_SLUG
+from cycles.models import Cycle
+from feedback.models import Insight, Theme
+from t2a.demo import DemoOrganisation
+from t2a.models import Membership, Role
+
+from . import services
+from .models import Action, ActionPlan, ActionStatus, PlanStatus, Priority, ProgressUpdate
+
+LARGE_ACTIONS = 1000
+
+# (priority title, description, theme names it is drawn from)
+PRIORITIES = [
+    ("Being listened to", "Women are believed when they say something is wrong.",
+     ["Not being listened to", "Trust in services"]),
+    ("Language support", "Information and interpreting in community languages.",
+     ["Interpreters", "Information in community languages"]),
+    ("Getting to appointments", "Appointments people can reach and afford.",
+     ["Transport and travel costs", "Appointment times", "Childcare"]),
+]  # fmt: skip
+
+# (priority index, title, measure in the community's words, metric, baseline, target,
+#  days from today to due, in scope, out-of-scope reason, status)
+ACTIONS = [
+    (0, "Listening training for every community midwife",
+     "Women say they were believed the first time they raised a worry",
+     "Share of women in the maternity survey who felt listened to", "61%", "80%",
+     120, True, "", ActionStatus.ON_TRACK),
+    (1, "On-call interpreters for scans", "Nobody's child has to translate at a scan",
+     "Scans with a professional interpreter when one was needed", "38%", "95%",
+     90, True, "", ActionStatus.AT_RISK),
+    (1, "Early-booking leaflets in Somali, Gujarati and Urdu",
+     "Women know to book before 10 weeks", "Bookings before 10 weeks in Spinney Hills",
+     "58%", "70%", 60, True, "", ActionStatus.DONE),
+    (2, "Evening antenatal clinic at the Highfields centre",
+     "Women who work shifts can get an appointment without losing pay",
+     "Evening appointments booked per month", "0", "40", 150, True, "",
+     ActionStatus.NOT_STARTED),
+    (2, "Free hospital parking for antenatal visits", "", "", "", "", 200, False,
+     "Parking charges are set by the hospital trust's national contract; we cannot change "
+     "them locally. We have passed this on to the trust board.", ActionStatus.NOT_STARTED),
+]  # fmt: skip
+
+
+def seed(demo: DemoOrganisation, *, large: bool) -> None:
+    with scope(organisation=demo.organisation.pk):
+        if large:
+            _seed_many(demo)
+            return
+        cycle = Cycle.objects.filter(slug=MATERNITY_SLUG).first()
+        if cycle is not None:
+            _seed_maternity(demo, cycle)
+
+
+def _priorities(cycle: Cycle, by) -> list[Priority]:
+    existing = list(Priority.objects.filter(cycle=cycle).order_by("pk"))
+    if existing:
+        return existing
+    themes = {t.name: t for t in Theme.objects.filter(cycle=cycle)}
+    made = []
+    for title, description, theme_names in PRIORITIES:
+        chosen = [themes[n] for n in theme_names if n in themes]
+        insights = list(
+            Insight.objects.filter(cycle=cycle, theme_links__theme__in=chosen, out_of_scope_at=None)
+            .distinct()
+            .order_by("pk")
+        )
+        made.append(
+            services.priority_create(
+                cycle=cycle,
+                by=by,
+                title=title,
+                description=description,
+                themes=chosen,
+                insights=insights,
+            )
+        )
+    return made
+
+
+def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
+    people = demo.people
+    lead, community = people[Role.ENGAGEMENT_LEAD], people[Role.COMMUNITY_LEAD]
+    if ActionPlan.objects.filter(cycle=cycle).exists():
+        return
+    priorities = _priorities(cycle, lead)
+    today = timezone.localdate()
+    services.priority_rank(cycle=cycle, lead=community, order=[priorities[i] for i in (0, 2, 1)])
+    services.priorities_agree(
+        cycle=cycle, by=lead, priorities=priorities, agreed_on=today - timedelta(days=21)
+    )
+    actions = []
+    for index, title, measure, metric, baseline, target, due, in_scope, reason, _ in ACTIONS:
+        actions.append(
+            services.action_create(
+                cycle=cycle,
+                by=lead,
+                fields={
+                    "priority": priorities[index],
+                    "title": title,
+                    "owner": lead if index != 1 else community,
+                    "partners": "University Hospitals of Leicester\nSomali Women's Group"
+                    if index == 1
+                    else "University Hospitals of Leicester",
+                    "start_date": today - timedelta(days=14),
+                    "due_date": today + timedelta(days=due),
+                    "community_measure": measure,
+                    "specific_result": title,
+                    "metric": metric,
+                    "baseline": baseline,
+                    "target": target,
+                    "in_scope": in_scope,
+                    "out_of_scope_reason": reason,
+                },
+            )
+        )
+    signoff_round = services.action_plan_send_for_signoff(cycle=cycle, by=lead)
+    membership = Membership.objects.select_related("user").get(user=community)
+    if cycle.community_leads.filter(pk=community.pk).exists():
+        services.signoff_record(
+            cycle=cycle,
+            membership=membership,
+            decision="approve",
+            comment="This is what we asked for.",
+            content_hash=signoff_round.content_hash,
+        )
+    if ActionPlan.objects.get(cycle=cycle).status != PlanStatus.SIGNED_OFF:
+        return
+    services.action_plan_move(cycle=cycle, by=lead, to=PlanStatus.IN_DELIVERY)
+    for action, (*_, status) in zip(actions, ACTIONS, strict=True):
+        if status == ActionStatus.NOT_STARTED:
+            continue
+        services.progress_update_create(
+            action=action,
+            by=lead,
+            status=status,
+            narrative="Work has started with the partners named in the plan.",
+            barriers="Interpreting budget runs out in March." if status == "at_risk" else "",
+            public=status != ActionStatus.AT_RISK,
+        )
+    services.escalation_raise(
+        action=actions[1], by=lead, reason="Interpreting for scans needs £18,000 a year more."
+    )
+
+
+def _seed_many(demo: DemoOrganisation) -> None:
+    cycles = list(Cycle.objects.order_by("pk"))
+    if not cycles or Action.objects.exists():
+        return
+    lead = demo.people[Role.ENGAGEMENT_LEAD]
+    per_cycle, extra = divmod(LARGE_ACTIONS, len(cycles))
+    statuses = [s for s in ActionStatus.values if s != ActionStatus.DROPPED]
+    start = date(2026, 1, 5)
+    rows = []
+    for i, cycle in enumerate(cycles):
+        priorities = _priorities(cycle, lead)
+        plan, _ = ActionPlan.objects.get_or_create(
+            organisation=demo.organisation, cycle=cycle, defaults={"status": "in_delivery"}
+        )
+        for n in range(per_cycle + (i < extra)):
+            rows.append(
+                Action(
+                    organisation=demo.organisation,
+                    plan=plan,
+                    priority=priorities[n % len(priorities)],
+                    title=f"Action {n + 1} for {cycle.title}"[:200],
+                    owner=lead,
+                    start_date=start,
+                    due_date=start + timedelta(days=30 + n * 7),
+                    community_measure="People say it made a difference",
+                    metric="People reached",
+                    baseline="0",
+                    target=str(20 + n),
+                    status=statuses[n % len(statuses)],
+                )
+            )
+    actions = Action.objects.bulk_create(rows, batch_size=500)
+    ProgressUpdate.objects.bulk_create(
+        (
+            ProgressUpdate(
+                organisation=demo.organisation,
+                action=a,
+                status=a.status,
+                narrative="Monthly update.",
+                public=True,
+                created_at=timezone.now() - timedelta(days=(a.pk % 60)),
+            )
+            for a in actions[::2]
+        ),
+        batch_size=500,
+    )
