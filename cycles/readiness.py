@@ -48,7 +48,7 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
         ReadinessItem("steering_group_formed", "Steering group formed, with community members and at least two system-sector members", measure="stakeholders.readiness.steering_group_formed"),
     ),
     2: (
-        ReadinessItem("community_leads_prepared", "Community leads prepared: role agreed, training and wellbeing check-ins recorded", measure=None),
+        ReadinessItem("community_leads_prepared", "Community leads prepared: role agreed, training and wellbeing check-ins recorded", measure="stakeholders.readiness.community_leads_prepared"),
         ReadinessItem("listening_planned", "Listening activities planned in trusted places", measure="feedback.readiness.listening_planned"),
         ReadinessItem("listening_held", "At least one community-led listening activity held", measure="feedback.readiness.listening_held"),
         ReadinessItem("insight_recorded", "Insight from listening recorded", measure="feedback.readiness.insight_recorded"),

@@ -6,11 +6,13 @@ models hold that, per organisation.
 """
 
 from datetime import date
+from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from t2a.models import TenantModel
 
@@ -404,3 +406,253 @@ class AssetUse(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.asset} used by {self.used_by}"
+
+
+# --- community-lead preparation (stage 2) -------------------------------------------------
+
+# Text limits for preparation records: room to write, but a pasted 20,000-character blob
+# is refused with a clear message instead of being stored.
+PREPARATION_TEXT = 5000
+
+DEFAULT_TRAINING_TOPICS = (
+    "How the system works",
+    "Engagement skills",
+    "Data skills",
+    "Trauma-informed practice",
+    "Attending meetings",
+)
+
+
+class TrainingTopic(TenantModel):
+    """A training subject. Each organisation starts with the five defaults and can add more."""
+
+    name = models.CharField(max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "organisation",
+                Lower("name"),
+                name="training_topic_unique_name",
+                violation_error_message="There is already a topic with this name.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PaymentArrangement(models.TextChoices):
+    PAID_AND_EXPENSES = "paid_and_expenses", "Paid for their time, with expenses"
+    PAID = "paid", "Paid for their time"
+    EXPENSES_ONLY = "expenses_only", "Expenses only"
+    VOUCHERS = "vouchers", "Vouchers or a thank-you payment"
+    NONE = "none", "No payment or expenses, by their choice"
+
+
+def _hours_in_range() -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=Q(hours_per_month__gt=0, hours_per_month__lte=200),
+        name="role_agreement_hours_in_range",
+        violation_error_message="Expected hours a month must be more than 0 and at most 200.",
+    )
+
+
+class RoleAgreement(TenantModel):
+    """What a community lead and the organisation agree about the lead's part in one cycle.
+
+    Both sides confirm: a member of staff for the organisation, the community lead for
+    themself. The terms carry a version number; a confirmation names the version it agreed
+    to, and any change to the terms clears both confirmations, so nobody is held to terms
+    they have not seen.
+    """
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="role_agreements"
+    )
+    community_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    role = models.CharField("Their role", max_length=200)
+    hours_per_month = models.DecimalField(
+        "Expected hours a month",
+        max_digits=4,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5")), MaxValueValidator(200)],
+    )
+    channels = models.JSONField("How they prefer to be contacted", default=list, blank=True)
+    communication_notes = models.TextField(
+        "Communication preferences",
+        blank=True,
+        validators=[MaxLengthValidator(PREPARATION_TEXT)],
+    )
+    boundaries = models.TextField(
+        "Boundaries", blank=True, validators=[MaxLengthValidator(PREPARATION_TEXT)]
+    )
+    payment_arrangement = models.CharField(
+        "Payment or expenses", max_length=20, choices=PaymentArrangement.choices
+    )
+    payment_details = models.TextField(
+        "Payment details", blank=True, validators=[MaxLengthValidator(PREPARATION_TEXT)]
+    )
+    terms_version = models.PositiveIntegerField(default=1)
+    lead_confirmed_at = models.DateTimeField(null=True, blank=True)
+    lead_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    community_lead_confirmed_at = models.DateTimeField(null=True, blank=True)
+    agreed_on = models.DateField("Date agreed", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cycle_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle", "community_lead"],
+                name="role_agreement_one_per_lead",
+                violation_error_message="This community lead already has a role agreement "
+                "for this cycle.",
+            ),
+            _hours_in_range(),
+            # The date agreed is the day the second side confirmed: it exists exactly when
+            # both confirmations do.
+            models.CheckConstraint(
+                condition=Q(
+                    agreed_on__isnull=True,
+                )
+                | Q(lead_confirmed_at__isnull=False, community_lead_confirmed_at__isnull=False),
+                name="role_agreement_agreed_needs_both",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Role agreement for {self.community_lead} in {self.cycle}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.lead_confirmed_at is not None and self.community_lead_confirmed_at is not None
+
+    @property
+    def status(self) -> str:
+        if self.is_confirmed:
+            return "Agreed"
+        if self.lead_confirmed_at is not None:
+            return "Waiting for the community lead"
+        if self.community_lead_confirmed_at is not None:
+            return "Waiting for the organisation"
+        return "Not confirmed yet"
+
+    def get_channels_display(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [labels.get(c, c) for c in self.channels]
+
+
+class TrainingRecord(TenantModel):
+    """A training session community leads attended, recorded in one cycle.
+
+    Training belongs to the person: for readiness, a lead trained in any of the
+    organisation's cycles counts as trained.
+    """
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="training_records"
+    )
+    topic = models.ForeignKey(TrainingTopic, on_delete=models.PROTECT, related_name="records")
+    held_on = models.DateField("Date")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="TrainingAttendance",
+        related_name="+",
+        verbose_name="Community leads who attended",
+    )
+    other_attendees = models.CharField("Others who attended", max_length=300, blank=True)
+    summary = models.TextField(
+        "What was covered", blank=True, validators=[MaxLengthValidator(PREPARATION_TEXT)]
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [models.Index(fields=["organisation", "held_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.topic} on {self.held_on:%-d %B %Y}"
+
+
+class TrainingAttendance(TenantModel):
+    """A community lead at a training session (an explicit table so it carries the tenant)."""
+
+    training = models.ForeignKey(TrainingRecord, on_delete=models.CASCADE, related_name="+")
+    community_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "training", "community_lead"],
+                name="training_attendance_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "community_lead"])]
+
+    def __str__(self) -> str:
+        return f"{self.community_lead} at {self.training_id}"
+
+
+class CheckInKind(models.TextChoices):
+    WELLBEING = "wellbeing", "Wellbeing check-in"
+    REFLECTIVE = "reflective", "Reflective check-in"
+
+
+class CheckIn(TenantModel):
+    """A wellbeing or reflective check-in with a community lead, and when the next is due.
+
+    The notes are private to staff and the community lead themself: selectors filter the
+    rows by who is asking, and governance only ever receives counts.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="checkins")
+    community_lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="Held by",
+    )
+    kind = models.CharField(
+        "Kind of check-in", max_length=20, choices=CheckInKind.choices, default="wellbeing"
+    )
+    held_on = models.DateField("Date")
+    notes = models.TextField("Notes", blank=True, validators=[MaxLengthValidator(PREPARATION_TEXT)])
+    next_due_on = models.DateField("Next check-in due", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        indexes = [
+            models.Index(fields=["organisation", "next_due_on"]),
+            models.Index(fields=["organisation", "cycle", "community_lead"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(next_due_on__isnull=True) | Q(next_due_on__gt=F("held_on")),
+                name="checkin_next_due_after_held",
+                violation_error_message="The next check-in must be due after this one.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} with {self.community_lead} on {self.held_on:%-d %B %Y}"

@@ -69,3 +69,35 @@ def can_view_assets(membership: Membership) -> bool:
 
 def can_manage_assets(membership: Membership) -> bool:
     return _is_staff(membership)
+
+
+# --- community-lead preparation -----------------------------------------------------------
+#
+# Staff record role agreements, training and check-ins. A community lead sees only their
+# own preparation (and confirms only their own agreement); the notes of a check-in are for
+# staff and that community lead alone. Governance sees counts for a cycle, never a lead's
+# terms, training details or check-in notes.
+
+
+def can_view_preparation(membership: Membership) -> bool:
+    return True
+
+
+def can_manage_preparation(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_view_lead_preparation(membership: Membership) -> bool:
+    """Open one lead's agreement, training and check-ins (community leads: their own)."""
+    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD}
+
+
+def can_see_lead_details(membership: Membership, community_lead_id: int) -> bool:
+    return _is_staff(membership) or (
+        membership.role == Role.COMMUNITY_LEAD and membership.user_id == community_lead_id
+    )
+
+
+def can_confirm_agreements(membership: Membership) -> bool:
+    """Staff confirm for the organisation; a community lead confirms their own side."""
+    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import preparation_views, views
 
 app_name = "stakeholders"
 urlpatterns = [
@@ -80,4 +80,46 @@ urlpatterns = [
     path("assets/<int:shared_asset_pk>/", views.asset_detail, name="asset_detail"),
     path("assets/<int:shared_asset_pk>/edit/", views.asset_edit, name="asset_edit"),
     path("assets/<int:shared_asset_pk>/uses/", views.asset_use_add, name="asset_use_add"),
+    # community-lead preparation (stage 2)
+    path("training-topics/", preparation_views.training_topics, name="training_topics"),
+    path(
+        "cycles/<int:cycle_pk>/preparation/",
+        preparation_views.preparation_overview,
+        name="preparation",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/leads/<int:community_lead_pk>/",
+        preparation_views.lead_preparation,
+        name="lead_preparation",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/leads/<int:community_lead_pk>/agreement/",
+        preparation_views.agreement_edit,
+        name="agreement_edit",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/agreements/<int:agreement_pk>/confirm/",
+        preparation_views.agreement_confirm,
+        name="agreement_confirm",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/training/new/",
+        preparation_views.training_create,
+        name="training_create",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/training/<int:training_pk>/",
+        preparation_views.training_edit,
+        name="training_edit",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/leads/<int:community_lead_pk>/checkins/new/",
+        preparation_views.checkin_create,
+        name="checkin_create",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/preparation/checkins/<int:checkin_pk>/",
+        preparation_views.checkin_edit,
+        name="checkin_edit",
+    ),
 ]

@@ -309,4 +309,5 @@ INVITATION_DAYS_VALID = env.int("INVITATION_DAYS_VALID", default=14)
 REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
 REMINDER_SOURCES = [
     "t2a.notifications.invitations_expiring",
+    "stakeholders.reminders.checkins_due_reminders",
 ]

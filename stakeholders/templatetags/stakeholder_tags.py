@@ -7,6 +7,10 @@ from django.utils import timezone
 
 from stakeholders import policies, selectors
 from stakeholders.models import Commitment
+from t2a.models import Role
+
+# The home page lists at most this many of a community lead's open cycles.
+MY_CYCLES = 10
 
 register = template.Library()
 
@@ -68,4 +72,44 @@ def stakeholder_dashboard(context) -> dict:
         "kept": selectors.commitment_kept_rate(
             organisation=organisation, start=start, end=None, as_of=today
         ),
+    }
+
+
+@register.inclusion_tag("stakeholders/includes/my_preparation.html", takes_context=True)
+def community_lead_preparation(context) -> dict:
+    """Organisation home, for a community lead: their own agreements, training and check-ins
+    in their open cycles (four queries, however many cycles or records)."""
+    membership = context.get("membership")
+    organisation = context.get("organisation")
+    if membership is None or organisation is None or membership.role != Role.COMMUNITY_LEAD:
+        return {"visible": False}
+    from cycles.models import CycleStatus
+    from cycles.selectors import cycles_visible_to
+
+    cycles = list(
+        cycles_visible_to(membership)
+        .exclude(status=CycleStatus.CLOSED)
+        .only("pk", "title")
+        .order_by("title", "pk")[:MY_CYCLES]
+    )
+    user_id = membership.user_id
+    agreements = {
+        a.cycle_id: a for a in selectors.agreements_visible_to(membership).filter(cycle__in=cycles)
+    }
+    latest = {
+        c.cycle_id: c
+        for c in selectors.latest_checkins(
+            selectors.checkins_visible_to(membership).filter(cycle__in=cycles)
+        ).only("pk", "cycle_id", "held_on", "kind", "next_due_on")
+    }
+    return {
+        "visible": True,
+        "organisation": organisation,
+        "today": timezone.localdate(),
+        "cycles": [
+            {"cycle": c, "agreement": agreements.get(c.pk), "checkin": latest.get(c.pk)}
+            for c in cycles
+        ],
+        "user_id": user_id,
+        "training": selectors.training_attended(community_lead_id=user_id, limit=5),
     }

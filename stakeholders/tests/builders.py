@@ -1,20 +1,26 @@
 """Plain builders for stakeholder test rows. They disable scopes only while building."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from stakeholders.models import (
     AssetUse,
+    CheckIn,
     Commitment,
     Conversation,
+    RoleAgreement,
     SharedAsset,
     Stakeholder,
     StakeholderCycle,
     SteeringDecision,
     SteeringGroupMember,
     SteeringMeeting,
+    TrainingAttendance,
+    TrainingRecord,
+    TrainingTopic,
 )
 from t2a.models import Organisation, User
 
@@ -135,4 +141,72 @@ def make_asset_use(asset: SharedAsset, used_by: Stakeholder, **fields) -> AssetU
             used_by=used_by,
             used_on=fields.pop("used_on", date(2026, 3, 1)),
             purpose=fields.pop("purpose", "Listening café"),
+        )
+
+
+# --- community-lead preparation -----------------------------------------------------------
+
+
+def add_lead(cycle, user: User) -> User:
+    with scopes_disabled():
+        cycle.community_leads.add(user)
+    return user
+
+
+def make_agreement(cycle, lead: User, *, confirmed: bool = False, **fields) -> RoleAgreement:
+    now = timezone.now()
+    values = {
+        "role": "Co-facilitator of listening cafés",
+        "hours_per_month": Decimal("8"),
+        "channels": ["whatsapp"],
+        "payment_arrangement": "paid_and_expenses",
+    } | fields
+    if confirmed:
+        values |= {
+            "lead_confirmed_at": now,
+            "community_lead_confirmed_at": now,
+            "agreed_on": timezone.localdate(now),
+        }
+    with scopes_disabled():
+        return RoleAgreement.objects.create(
+            organisation_id=cycle.organisation_id, cycle=cycle, community_lead=lead, **values
+        )
+
+
+def make_topic(org: Organisation, name: str = "Engagement skills") -> TrainingTopic:
+    with scopes_disabled():
+        topic, _ = TrainingTopic.objects.get_or_create(organisation=org, name=name)
+    return topic
+
+
+def make_training(cycle, attendees, recorded_by: User, **fields) -> TrainingRecord:
+    with scopes_disabled():
+        training = TrainingRecord.objects.create(
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            topic=fields.pop("topic", None) or make_topic(cycle.organisation),
+            held_on=fields.pop("held_on", date(2026, 2, 10)),
+            recorded_by=recorded_by,
+            **fields,
+        )
+        TrainingAttendance.objects.bulk_create(
+            TrainingAttendance(
+                organisation_id=cycle.organisation_id, training=training, community_lead=a
+            )
+            for a in attendees
+        )
+    return training
+
+
+def make_checkin(cycle, lead: User, held_by: User, **fields) -> CheckIn:
+    with scopes_disabled():
+        return CheckIn.objects.create(
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            community_lead=lead,
+            held_by=held_by,
+            kind=fields.pop("kind", "wellbeing"),
+            held_on=fields.pop("held_on", date(2026, 2, 1)),
+            notes=fields.pop("notes", "Feeling stretched by the evening sessions."),
+            **fields,
         )

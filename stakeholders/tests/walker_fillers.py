@@ -9,16 +9,21 @@ from datetime import date
 from django_scopes import scopes_disabled
 
 from cycles.tests.walker_fillers import walker_cycle
-from stakeholders.models import Stakeholder
-from t2a.models import Membership, Organisation, Role
+from stakeholders.models import RoleAgreement, Stakeholder
+from t2a.models import Membership, Organisation, Role, User
+from tests.cast import make_member
 
 from .builders import (
+    add_lead,
+    make_agreement,
     make_asset,
+    make_checkin,
     make_commitment,
     make_conversation,
     make_meeting,
     make_stakeholder,
     make_steering_member,
+    make_training,
 )
 
 
@@ -53,4 +58,31 @@ FILLERS = {
         make_commitment(_conversation(org), _admin(org), date(2026, 6, 1)).pk
     ),
     "shared_asset_pk": lambda org: str(make_asset(org).pk),
+}
+
+
+def _walker_lead(org: Organisation):
+    """A community lead of the shared walker cycle."""
+    cycle = walker_cycle(org)
+    email = f"walker-community-lead@{org.slug}.example.org"
+    user = User.objects.filter(email=email).first() or make_member(org, Role.COMMUNITY_LEAD, email)
+    return add_lead(cycle, user)
+
+
+def _agreement(org: Organisation):
+    cycle, lead = walker_cycle(org), _walker_lead(org)
+    with scopes_disabled():
+        found = RoleAgreement.objects.filter(cycle=cycle, community_lead=lead).first()
+    return found or make_agreement(cycle, lead)
+
+
+FILLERS |= {
+    "community_lead_pk": lambda org: str(_walker_lead(org).pk),
+    "agreement_pk": lambda org: str(_agreement(org).pk),
+    "training_pk": lambda org: str(
+        make_training(walker_cycle(org), [_walker_lead(org)], _admin(org)).pk
+    ),
+    "checkin_pk": lambda org: str(
+        make_checkin(walker_cycle(org), _walker_lead(org), _admin(org)).pk
+    ),
 }
