@@ -11,8 +11,10 @@ from t2a.models import Role
 
 from .models import (
     AssetUse,
+    CheckIn,
     Commitment,
     Conversation,
+    RoleAgreement,
     Sector,
     SharedAsset,
     Stakeholder,
@@ -20,7 +22,10 @@ from .models import (
     SteeringDecision,
     SteeringGroupMember,
     SteeringMeeting,
+    TrainingAttendance,
+    TrainingRecord,
 )
+from .preparation import training_topics_for
 
 MATERNITY_SLUG = "maternity-and-neonatal-services-leicester"
 LARGE_COUNT = 2000
@@ -60,6 +65,7 @@ def seed(demo: DemoOrganisation, *, large: bool) -> None:
             _seed_large(demo)
         else:
             _seed_maternity(demo)
+        _seed_preparation(demo, large=large)
 
 
 def _seed_maternity(demo: DemoOrganisation) -> None:
@@ -299,3 +305,76 @@ def _seed_large(demo: DemoOrganisation) -> None:
         )
         for i, c in enumerate(conversations)
     )
+
+
+def _seed_preparation(demo: DemoOrganisation, *, large: bool) -> None:
+    """The community lead's role agreement, training and check-ins in their cycles.
+
+    In the maternity cycle both sides have confirmed; in the large organisation every other
+    cycle's agreement still waits for the community lead, so readiness shows both states.
+    """
+    organisation, people = demo.organisation, demo.people
+    lead, community = people[Role.ENGAGEMENT_LEAD], people[Role.COMMUNITY_LEAD]
+    now = timezone.now()
+    today = timezone.localdate(now)
+    topics = {t.name: t for t in training_topics_for(organisation)}
+    cycles = list(
+        Cycle.objects.filter(community_leads=community).order_by("slug")
+        if large
+        else Cycle.objects.filter(slug=MATERNITY_SLUG, community_leads=community)
+    )
+    for n, cycle in enumerate(cycles):
+        confirmed = not large or n % 2 == 0
+        RoleAgreement.objects.get_or_create(
+            organisation=organisation,
+            cycle=cycle,
+            community_lead=community,
+            defaults={
+                "role": "Co-facilitator of listening cafés for Black African and Caribbean women",
+                "hours_per_month": 12,
+                "channels": ["whatsapp", "phone"],
+                "communication_notes": "WhatsApp is best. No calls before 10am.",
+                "boundaries": "Will not share personal stories of baby loss. Sessions end by "
+                "8pm. Not available during Ramadan evenings.",
+                "payment_arrangement": "paid_and_expenses",
+                "payment_details": "Real Living Wage for hours agreed in advance, plus bus "
+                "fares and childcare. Claim monthly with the expenses form.",
+                "lead_confirmed_at": now - timedelta(days=20) if confirmed else None,
+                "lead_confirmed_by": lead if confirmed else None,
+                "community_lead_confirmed_at": now - timedelta(days=18) if confirmed else None,
+                "agreed_on": today - timedelta(days=18) if confirmed else None,
+            },
+        )
+        if not CheckIn.objects.filter(cycle=cycle, community_lead=community).exists():
+            CheckIn.objects.create(
+                organisation=organisation,
+                cycle=cycle,
+                community_lead=community,
+                held_by=lead,
+                kind="wellbeing",
+                held_on=today - timedelta(days=18),
+                notes="Enjoying the role. The late finishes are tiring; agreed to end "
+                "sessions by 8pm and share the evening calls with Hodan.",
+                next_due_on=today + timedelta(days=10 - n % 14),
+            )
+    if not cycles:
+        return
+    home = cycles[0]
+    for days_ago, topic in ((30, "How the system works"), (16, "Trauma-informed practice")):
+        training, created = TrainingRecord.objects.get_or_create(
+            organisation=organisation,
+            cycle=home,
+            topic=topics[topic],
+            defaults={
+                "held_on": today - timedelta(days=days_ago),
+                "recorded_by": lead,
+                "other_attendees": "Three volunteers from the Somali Mothers Group",
+                "summary": "Who decides what in maternity services, and how to get heard."
+                if topic == "How the system works"
+                else "Recognising distress, pausing safely and where to signpost.",
+            },
+        )
+        if created:
+            TrainingAttendance.objects.create(
+                organisation=organisation, training=training, community_lead=community
+            )

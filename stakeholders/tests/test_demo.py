@@ -5,7 +5,15 @@ from cycles import demo as cycles_demo
 from cycles import readiness
 from cycles.models import Cycle
 from stakeholders import demo
-from stakeholders.models import Commitment, Conversation, SharedAsset, Stakeholder
+from stakeholders.models import (
+    CheckIn,
+    Commitment,
+    Conversation,
+    RoleAgreement,
+    SharedAsset,
+    Stakeholder,
+    TrainingRecord,
+)
 from t2a.demo import demo_organisation_seed
 
 
@@ -43,3 +51,36 @@ def test_large_demo_has_2000_stakeholders_and_is_idempotent():
     assert first[0] == 2000
     demo.seed(big, large=True)
     assert counts(big.organisation) == first
+
+
+@pytest.mark.django_db
+def test_demo_prepares_the_community_lead_of_the_maternity_cycle():
+    small = demo_organisation_seed()
+    cycles_demo.seed(small, large=False)
+    demo.seed(small, large=False)
+    demo.seed(small, large=False)
+    with scope(organisation=small.organisation.pk):
+        cycle = Cycle.objects.get(slug=demo.MATERNITY_SLUG)
+        stage_two = readiness.evaluate(cycle, stages=[2])[2]
+        assert RoleAgreement.objects.count() == 1
+        assert TrainingRecord.objects.count() == 2
+        assert CheckIn.objects.count() == 1
+    assert next(r for r in stage_two.results if r.key == "community_leads_prepared").met
+
+
+@pytest.mark.django_db
+def test_large_demo_shows_prepared_and_unprepared_cycles():
+    big = demo_organisation_seed(name="Eastbrook Community Health", slug="eastbrook")
+    cycles_demo.seed(big, large=True)
+    demo.seed(big, large=True)
+    with scope(organisation=big.organisation.pk):
+        first = RoleAgreement.objects.count()
+        demo.seed(big, large=True)
+        assert RoleAgreement.objects.count() == first > 1
+        cycles = list(Cycle.objects.filter(community_leads__isnull=False).distinct())
+        answers = readiness.evaluate_many(cycles, stages=[2])
+    met = [
+        next(r for r in answers[c.pk][2].results if r.key == "community_leads_prepared").met
+        for c in cycles
+    ]
+    assert any(met) and not all(met)
