@@ -237,7 +237,7 @@ def test_governance_sees_counts_but_no_names_on_the_overview(
         1,
         1,
     )
-    assert "1 of 2 community leads has a confirmed role agreement" in response.text
+    assert "at least one training record: 1 of 2." in response.text
     assert f"lead-{lead.pk}" not in response.text
     assert str(other_lead) not in response.text
 
