@@ -86,6 +86,10 @@ def shoot(request):
 
     def check(page, name: str) -> Path:
         page.wait_for_load_state("networkidle")
+        # The NHS.UK header script moves navigation that does not fit into "More"; check the
+        # page as a person sees it, after that has happened.
+        if page.locator('[data-module="nhsuk-header"]').count():
+            page.wait_for_selector("[data-nhsuk-header-init]", state="attached", timeout=5_000)
         count["n"] += 1
         path = folder / f"{count['n']:02d}-{name}.png"
         page.screenshot(path=str(path), full_page=True)
