@@ -243,7 +243,9 @@ class Action(TenantModel):
     """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
-    priority = models.ForeignKey(Priority, on_delete=models.PROTECT, related_name="actions")
+    # RESTRICT, not PROTECT: a priority with actions cannot be deleted on its own, but
+    # deleting the whole organisation (which cascades to both) still works.
+    priority = models.ForeignKey(Priority, on_delete=models.RESTRICT, related_name="actions")
     title = models.CharField(max_length=200)
     description = models.TextField(max_length=LONG_TEXT, blank=True)
     owner = models.ForeignKey(
@@ -332,7 +334,15 @@ class ProgressUpdate(TenantModel):
 
 
 class Escalation(TenantModel):
-    """A barrier raised with the governance board, and the board's decision."""
+    """A barrier raised with the governance board, and the board's decision.
+
+    The reminder ladder raises one by itself when an action has gone without a progress
+    update for the organisation's governance threshold. Those carry `update_due_on`, the
+    date the missed update fell due, which names the overdue period: the unique constraint
+    lets the sweep insert it with ON CONFLICT DO NOTHING, so however often it runs there is
+    one escalation per action per missed update, and a later missed update raises a new one.
+    Escalations raised by people leave it empty (NULLs never conflict).
+    """
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="escalations")
     reason = models.TextField(max_length=LONG_TEXT)
@@ -345,10 +355,17 @@ class Escalation(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    update_due_on = models.DateField(
+        "missed progress update due on", null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["-raised_at", "-pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "action", "update_due_on"],
+                name="escalation_once_per_missed_update",
+            ),
             models.CheckConstraint(
                 condition=Q(decided_at__isnull=True) | ~Q(decision=""),
                 name="escalation_decided_has_decision",
@@ -361,3 +378,13 @@ class Escalation(TenantModel):
     @property
     def is_decided(self) -> bool:
         return self.decided_at is not None
+
+    @property
+    def raised_by_ladder(self) -> bool:
+        return self.update_due_on is not None
+
+    @property
+    def raiser(self) -> str:
+        if self.raised_by_ladder:
+            return "T2A's reminder ladder"
+        return str(self.raised_by) if self.raised_by_id else "a former member"
