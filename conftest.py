@@ -20,6 +20,15 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_files(tmp_path, settings):
+    """Exports and reports written by a test land in its own temporary folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {**settings.STORAGES["default"], "OPTIONS": {"location": str(tmp_path)}},
+    }
+
+
 @pytest.fixture
 def org(db) -> Organisation:
     return make_organisation("Northgate ICB", "northgate")

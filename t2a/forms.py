@@ -104,3 +104,15 @@ class NotificationPreferenceForm(forms.ModelForm):
         fields = ["delivery"]
         labels = {"delivery": "How should we email you about updates and reminders?"}
         widgets = {"delivery": forms.RadioSelect}
+
+
+class OrganisationDeleteForm(forms.Form):
+    confirm_name = forms.CharField(
+        label="Type the organisation's name to confirm",
+        max_length=200,
+        help_text="This deletes every cycle, stakeholder, insight, action and report. "
+        "It cannot be undone.",
+    )
+    understood = forms.BooleanField(
+        label="I have downloaded an export if we need one, and I understand this cannot be undone"
+    )

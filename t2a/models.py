@@ -308,3 +308,35 @@ class Reminder(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id} due {self.due_date}"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Running"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
+class OrganisationExport(TenantModel):
+    """A zip of everything an organisation owns (CSV and JSON), built by a Celery task.
+
+    The file sits in private storage and is only ever served through the admin-only
+    download view; there is no public URL for it.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    file = models.FileField(upload_to="exports/", blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Export {self.pk} ({self.status})"

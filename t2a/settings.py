@@ -186,7 +186,8 @@ STATICFILES_DIRS = [
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "private")},
+        # Private files (exports, reports): served only through permission-checked views.
+        "OPTIONS": {"location": env.str("PRIVATE_FILES_DIR", default=str(VAR_DIR / "private"))},
     },
     "staticfiles": {
         "BACKEND": (
@@ -310,4 +311,8 @@ REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
 REMINDER_SOURCES = [
     "t2a.notifications.invitations_expiring",
     "stakeholders.reminders.checkins_due_reminders",
+    "actions.reminders.action_updates_due",
+    "cycles.reminders.ethics_reviews_due",
+    "stakeholders.commitment_reminders.commitments_due",
+    "stakeholders.commitment_reminders.steering_meetings_tomorrow",
 ]

@@ -75,3 +75,25 @@ def notification_digests_send() -> int:
             for user_id in notifications.digest_recipients(organisation=organisation):
                 sent += bool(notifications.digest_send(organisation=organisation, user_id=user_id))
     return sent
+
+
+@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
+def organisation_export_task(*, organisation_id: int, export_id: int) -> None:
+    from . import privacy
+    from .models import JobStatus, OrganisationExport
+
+    with scope(organisation=organisation_id):
+        export = (
+            OrganisationExport.objects.select_related("organisation")
+            .filter(pk=export_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
+            .first()
+        )
+        if export is None:
+            return
+        try:
+            privacy.organisation_export_build(export=export)
+        except Exception as exc:
+            OrganisationExport.objects.filter(pk=export_id).update(
+                status=JobStatus.FAILED, error=repr(exc)[:500]
+            )
+            raise

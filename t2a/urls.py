@@ -11,6 +11,13 @@ admin.site.login = secure_admin_login(admin.site.login)
 tenant_patterns = [
     path("", views.organisation_home, name="organisation_home"),
     path("settings/", views.organisation_settings, name="organisation_settings"),
+    path("settings/export/", views.organisation_export, name="organisation_export"),
+    path(
+        "settings/export/<int:export_pk>/download/",
+        views.organisation_export_download,
+        name="organisation_export_download",
+    ),
+    path("settings/delete/", views.organisation_delete, name="organisation_delete"),
     path("members/", views.members, name="members"),
     path("members/invite/", views.member_invite, name="member_invite"),
     path("members/<int:membership_pk>/role/", views.member_change_role, name="member_change_role"),

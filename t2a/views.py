@@ -6,20 +6,29 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import notifications, policies, services
+from . import notifications, policies, privacy, services
 from .forms import (
     AcceptInvitationForm,
     InvitationForm,
     NotificationPreferenceForm,
+    OrganisationDeleteForm,
     OrganisationForm,
     OrganisationSettingsForm,
     RoleForm,
 )
-from .models import Invitation, Membership, Notification, NotificationPreference, Role
+from .models import (
+    Invitation,
+    JobStatus,
+    Membership,
+    Notification,
+    NotificationPreference,
+    OrganisationExport,
+    Role,
+)
 from .tenancy import allowed_by, mfa_exempt, tenant_public
 
 
@@ -264,3 +273,60 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
             return redirect("notifications", org_slug=request.organisation.slug)
     items = Notification.objects.filter(recipient=request.user)[:50]
     return render(request, "t2a/notifications.html", {"items": items, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(policies.can_manage_organisation)
+def organisation_export(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        privacy.organisation_export_request(
+            organisation=request.organisation, requested_by=request.user
+        )
+        messages.success(request, "Your export is being prepared. This page updates by itself.")
+        return redirect("organisation_export", org_slug=request.organisation.slug)
+    exports = OrganisationExport.objects.select_related("requested_by")[:10]
+    pending = any(e.status in (JobStatus.QUEUED, JobStatus.RUNNING) for e in exports)
+    template = (
+        "t2a/organisation_export.html#export_list"
+        if request.htmx
+        else ("t2a/organisation_export.html")
+    )
+    return render(request, template, {"exports": exports, "pending": pending})
+
+
+@require_GET
+@allowed_by(policies.can_manage_organisation)
+def organisation_export_download(request: HttpRequest, export_pk: int) -> HttpResponse:
+    export = get_object_or_404(OrganisationExport, pk=export_pk, status=JobStatus.DONE)
+    response = FileResponse(
+        export.file.open("rb"),
+        as_attachment=True,
+        filename=f"{request.organisation.slug}-export-{export.pk}.zip",
+        content_type="application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(policies.can_manage_organisation)
+def organisation_delete(request: HttpRequest) -> HttpResponse:
+    organisation = request.organisation
+    form = OrganisationDeleteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            privacy.organisation_delete(
+                organisation=organisation, typed_name=form.cleaned_data["confirm_name"]
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, f"{organisation.name} and all its data have been deleted.")
+            return redirect("home")
+    counts = privacy.organisation_row_counts(organisation=organisation)
+    return render(
+        request,
+        "t2a/organisation_delete.html",
+        {"form": form, "counts": counts},
+        status=400 if form.is_bound else 200,
+    )

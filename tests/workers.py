@@ -44,6 +44,7 @@ class WorkerProcess:
             "EMAIL_FILE_DIR": str(self.mail_dir),
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "EMAIL_FILE_BACKEND": "tests.mail_backends.SlowFlakyFileBackend",
+            "PRIVATE_FILES_DIR": settings.STORAGES["default"]["OPTIONS"]["location"],
             **(env or {}),
         }
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process

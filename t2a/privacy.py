@@ -1,0 +1,130 @@
+"""Organisation-wide export and deletion.
+
+Both work from the model registry rather than a hand-kept list: every model with an
+`organisation` foreign key to Organisation is the organisation's data, so a model added by
+a later issue is exported and deleted without anyone remembering to add it here.
+"""
+
+import csv
+import io
+import json
+import zipfile
+from collections.abc import Iterator
+
+from django.apps import apps
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models, transaction
+from django.utils import timezone
+
+from .models import JobStatus, Membership, Organisation, OrganisationExport, User
+
+
+def tenant_models() -> list[type[models.Model]]:
+    """Every concrete model whose rows belong to an organisation."""
+    found = []
+    for model in apps.get_models():
+        field = next((f for f in model._meta.concrete_fields if f.name == "organisation"), None)
+        if field is not None and field.related_model is Organisation:
+            found.append(model)
+    return sorted(found, key=lambda m: m._meta.label)
+
+
+def _rows(model, organisation) -> Iterator[dict]:
+    fields = model._meta.concrete_fields
+    queryset = model._base_manager.filter(organisation=organisation).order_by("pk")
+    m2m = list(model._meta.many_to_many)
+    for obj in queryset.prefetch_related(*[f.name for f in m2m]).iterator(chunk_size=500):
+        row = {f.attname: f.value_from_object(obj) for f in fields}
+        for f in m2m:
+            row[f.name] = sorted(o.pk for o in getattr(obj, f.name).all())
+        yield row
+
+
+def organisation_export_build(*, export: OrganisationExport) -> OrganisationExport:
+    """Write the zip for `export`; record the result on the row."""
+    organisation = export.organisation
+    OrganisationExport.objects.filter(pk=export.pk).update(status=JobStatus.RUNNING)
+    buffer = io.BytesIO()
+    total = 0
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        member_users = User.objects.filter(
+            pk__in=Membership.objects.filter(organisation=organisation).values("user_id")
+        ).values("id", "email", "full_name")
+        archive.writestr("people.json", json.dumps(list(member_users), indent=1))
+        for model in tenant_models():
+            if model is OrganisationExport:
+                continue
+            rows = list(_rows(model, organisation))
+            total += len(rows)
+            name = model._meta.label_lower.replace(".", "_")
+            archive.writestr(f"{name}.json", json.dumps(rows, cls=DjangoJSONEncoder, indent=1))
+            text = io.StringIO()
+            if rows:
+                writer = csv.DictWriter(text, fieldnames=list(rows[0].keys()))
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+            archive.writestr(f"{name}.csv", text.getvalue())
+        archive.writestr(
+            "README.txt",
+            f"Export of {organisation.name} from T2A, made {timezone.now():%Y-%m-%d %H:%M %Z}.\n"
+            "One CSV and one JSON file per kind of record; people.json lists the members.\n",
+        )
+    content = buffer.getvalue()
+    export.file.save(
+        f"{organisation.slug}-{timezone.now():%Y%m%d-%H%M%S}.zip", ContentFile(content), save=False
+    )
+    export.status = JobStatus.DONE
+    export.size_bytes = len(content)
+    export.row_count = total
+    export.finished_at = timezone.now()
+    export.save(update_fields=["file", "status", "size_bytes", "row_count", "finished_at"])
+    return export
+
+
+def _csv_safe(value):
+    # Spreadsheets run cells that start with these as formulas.
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+def organisation_export_request(*, organisation: Organisation, requested_by: User):
+    from .tasks import organisation_export_task
+
+    export = OrganisationExport.objects.create(organisation=organisation, requested_by=requested_by)
+    organisation_export_task.delay_on_commit(organisation_id=organisation.pk, export_id=export.pk)
+    return export
+
+
+def organisation_row_counts(*, organisation: Organisation) -> dict[str, int]:
+    return {
+        model._meta.verbose_name_plural.capitalize(): count
+        for model in tenant_models()
+        if (count := model._base_manager.filter(organisation=organisation).count())
+    }
+
+
+@transaction.atomic
+def organisation_delete(*, organisation: Organisation, typed_name: str) -> None:
+    """Delete the organisation and every row it owns (the foreign keys cascade)."""
+    if typed_name.strip() != organisation.name:
+        raise ValidationError({"confirm_name": "Type the organisation's name exactly as shown."})
+    # Files (exports, reports) live in private storage: remove them once the rows are gone.
+    files = []
+    for model in tenant_models():
+        file_fields = [f.name for f in model._meta.fields if isinstance(f, models.FileField)]
+        for field in file_fields:
+            files += [
+                name
+                for name in model._base_manager.filter(organisation=organisation)
+                .exclude(**{field: ""})
+                .values_list(field, flat=True)
+                if name
+            ]
+    Organisation.objects.filter(pk=organisation.pk).delete()
+    from django.core.files.storage import default_storage
+
+    for name in files:
+        transaction.on_commit(lambda name=name: default_storage.delete(name))

@@ -1,0 +1,138 @@
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django_scopes import scope, scopes_disabled
+
+from t2a import privacy
+from t2a.demo import demo_organisation_seed
+from t2a.management.commands.seed_demo import STAGE_APPS, Command
+from t2a.models import JobStatus, Organisation, OrganisationExport, Role
+from tests.matrix import assert_role_matrix
+
+
+def seed_full(slug: str) -> Organisation:
+    """A realistic organisation with rows in every stage app (the demo data)."""
+    demo = demo_organisation_seed(name=f"Org {slug}", slug=slug)
+    command = Command()
+    for app in STAGE_APPS:
+        command._seed_app(app, demo, large=False)
+    return demo.organisation
+
+
+def rows_of(organisation_id: int) -> dict[str, int]:
+    return {
+        model._meta.label: n
+        for model in privacy.tenant_models()
+        if (n := model._base_manager.filter(organisation_id=organisation_id).count())
+    }
+
+
+@pytest.mark.django_db
+def test_export_and_delete_pages_are_for_admins_only(org, users, client_for):
+    for name in ("organisation_export", "organisation_delete"):
+        assert_role_matrix(client_for, users, reverse(name, args=[org.slug]), get={Role.ADMIN})
+    assert_role_matrix(
+        client_for, users, reverse("organisation_export", args=[org.slug]), post={Role.ADMIN}
+    )
+
+
+@pytest.mark.django_db
+def test_export_contains_everything_the_organisation_owns_and_nothing_else(
+    org, users, client_for, django_capture_on_commit_callbacks
+):
+    seed_full("northgate-data")
+    mine = seed_full("mine")
+    with django_capture_on_commit_callbacks(execute=True), scope(organisation=mine.pk):
+        export = privacy.organisation_export_request(
+            organisation=mine, requested_by=mine and users[Role.ADMIN]
+        )
+    with scopes_disabled():
+        export.refresh_from_db()
+    assert export.status == JobStatus.DONE
+    archive = zipfile.ZipFile(export.file.open("rb"))
+    names = set(archive.namelist())
+    expected_rows = rows_of(mine.pk)
+    assert len(expected_rows) >= 10, "the demo data should touch many tables"
+    total = 0
+    for model in privacy.tenant_models():
+        if model is OrganisationExport:
+            continue
+        stem = model._meta.label_lower.replace(".", "_")
+        assert {f"{stem}.csv", f"{stem}.json"} <= names
+        rows = json.loads(archive.read(f"{stem}.json"))
+        assert len(rows) == expected_rows.get(model._meta.label, 0), model._meta.label
+        assert all(row["organisation_id"] == mine.pk for row in rows)
+        total += len(rows)
+    assert export.row_count == total
+    people = json.loads(archive.read("people.json"))
+    assert {p["email"] for p in people} == {
+        "admin+mine@example.org", "lead+mine@example.org",
+        "community+mine@example.org", "governance+mine@example.org",
+    }  # fmt: skip
+
+
+@pytest.mark.celery_worker
+def test_export_built_by_a_real_worker_and_downloaded_by_an_admin(
+    celery_worker_process, org, users, outsider, client_for
+):
+    celery_worker_process.start()
+    admin = client_for(users[Role.ADMIN])
+    admin.post(reverse("organisation_export", args=[org.slug]))
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        with scopes_disabled():
+            export = OrganisationExport.objects.get()
+        if export.status == JobStatus.DONE:
+            break
+        time.sleep(0.3)
+    assert export.status == JobStatus.DONE, export.error
+    page = admin.get(reverse("organisation_export", args=[org.slug]))
+    assert "Download zip" in page.text
+    url = reverse("organisation_export_download", args=[org.slug, export.pk])
+    response = admin.get(url)
+    assert response["Content-Disposition"].startswith("attachment")
+    body = b"".join(response.streaming_content)
+    assert "t2a_membership.json" in zipfile.ZipFile(io.BytesIO(body)).namelist()
+    assert_role_matrix(client_for, users, url, get={Role.ADMIN})
+    assert client_for(outsider).get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_deleting_an_organisation_removes_every_row_it_owns(org, users, client_for):
+    doomed = seed_full("doomed")
+    keep = seed_full("keep")
+    before_doomed, before_keep = rows_of(doomed.pk), rows_of(keep.pk)
+    assert len(before_doomed) >= 10
+    with scopes_disabled():
+        admin = (
+            doomed
+            and __import__("t2a.models")
+            .models.Membership.objects.get(organisation=doomed, role=Role.ADMIN)
+            .user
+        )
+    client = client_for(admin)
+    url = reverse("organisation_delete", args=[doomed.slug])
+    page = client.get(url)
+    assert "What will be deleted" in page.text
+
+    response = client.post(url, {"confirm_name": "Org doome", "understood": "on"})
+    assert response.status_code == 400
+    assert "Type the organisation" in response.text
+    assert rows_of(doomed.pk) == before_doomed
+
+    response = client.post(url, {"confirm_name": "Org doomed"})
+    assert response.status_code == 400
+    assert rows_of(doomed.pk) == before_doomed
+
+    response = client.post(url, {"confirm_name": "Org doomed", "understood": "on"})
+    assert response.status_code == 302
+    assert not Organisation.objects.filter(pk=doomed.pk).exists()
+    assert rows_of(doomed.pk) == {}
+    assert rows_of(keep.pk) == before_keep
+    call_command("check")
