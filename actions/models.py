@@ -346,8 +346,9 @@ class Escalation(TenantModel):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="escalations")
     reason = models.TextField(max_length=LONG_TEXT)
+    # Empty for escalations the reminder ladder raised (and for a raiser since removed).
     raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     raised_at = models.DateTimeField()
     decision = models.TextField(max_length=LONG_TEXT, blank=True)

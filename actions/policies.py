@@ -55,3 +55,8 @@ def can_view_escalations(membership: Membership) -> bool:
 
 def can_decide_escalations(membership: Membership) -> bool:
     return membership.role == Role.GOVERNANCE
+
+
+def can_view_governance(membership: Membership) -> bool:
+    """The read-only governance dashboards: the board, and staff who answer to it."""
+    return _is_staff(membership) or membership.role == Role.GOVERNANCE

@@ -533,3 +533,31 @@ def escalation_decide(*, escalation: Escalation, by: User, decision: str) -> Esc
     escalation.full_clean()
     escalation.save(update_fields=["decision", "decided_by", "decided_at"])
     return escalation
+
+
+def escalations_raise_for_missed_updates(
+    *, organisation_id: int, missed: Iterable[tuple[int, date, int]]
+) -> int:
+    """Record on the governance board's list that actions went without a progress update.
+
+    `missed` holds (action id, date the update fell due, days overdue). Run by the reminder
+    sweep inside its transaction; the unique constraint on (action, update_due_on) makes
+    the insert a no-op for a period already escalated. The governance members hear about
+    it through the ladder's own reminder, so nothing is sent from here.
+    """
+    now = timezone.now()
+    rows = [
+        Escalation(
+            organisation_id=organisation_id,
+            action_id=action_id,
+            reason=f"No progress update for {days} day{'s' if days != 1 else ''}: the update "
+            f"promised to the community was due on {due_on:%-d %B %Y}. Raised by T2A's "
+            "reminder ladder.",
+            raised_by=None,
+            raised_at=now,
+            update_due_on=due_on,
+        )
+        for action_id, due_on, days in missed
+    ]
+    Escalation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    return len(rows)

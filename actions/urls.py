@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import governance_views, views
 
 app_name = "actions"
 
@@ -29,6 +29,8 @@ urlpatterns = [
     path(action + "updates/new/", views.progress_update_create, name="progress_update_create"),
     path(action + "escalate/", views.escalation_create, name="escalation_create"),
     path("escalations/", views.escalation_list, name="escalation_list"),
+    path("governance/", governance_views.governance, name="governance"),
+    path(cycle + "governance/", governance_views.governance_cycle, name="governance_cycle"),
     path(
         "escalations/<int:escalation_pk>/decide/",
         views.escalation_decide,

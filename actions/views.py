@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cycles.models import Cycle
@@ -486,6 +487,16 @@ def escalation_create(request: HttpRequest, action_pk: int) -> HttpResponse:
     return _render_form(request, "actions/escalation_form.html", context, form)
 
 
+def _back_to(request: HttpRequest) -> str:
+    """A `next` page on this site, for forms posted from another page (the dashboard)."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return ""
+
+
 @require_GET
 @allowed_by(policies.can_view_escalations)
 def escalation_list(request: HttpRequest) -> HttpResponse:
@@ -512,6 +523,11 @@ def escalation_decide(request: HttpRequest, escalation_pk: int) -> HttpResponse:
             add_errors(form, exc)
         else:
             messages.success(request, "The board's decision has been recorded.")
-            return redirect(_url("escalation_list", request))
-    context = {"escalation": escalation, "cycle": escalation.action.plan.cycle, "form": form}
+            return redirect(_back_to(request) or _url("escalation_list", request))
+    context = {
+        "escalation": escalation,
+        "cycle": escalation.action.plan.cycle,
+        "form": form,
+        "next": _back_to(request),
+    }
     return _render_form(request, "actions/escalation_decide.html", context, form)

@@ -70,3 +70,22 @@ def action_dashboard(context) -> dict:
         "can_escalations": can_escalations,
         "open_escalations": selectors.open_escalation_count(membership) if can_escalations else 0,
     }
+
+
+@register.inclusion_tag("actions/dashboard_indicators.html", takes_context=True)
+def trust_indicators_compact(context) -> dict:
+    """Organisation home: the trust indicators, for those who may open the governance page."""
+    membership = context.get("membership")
+    organisation = context.get("organisation")
+    if membership is None or organisation is None or not policies.can_view_governance(membership):
+        return {"visible": False}
+    from actions.indicators import trust_indicators
+
+    cycles = list(cycles_visible_to(membership))
+    return {
+        "visible": True,
+        "organisation": organisation,
+        "indicators": trust_indicators(
+            organisation=organisation, membership=membership, cycles=cycles
+        ),
+    }
