@@ -2,7 +2,8 @@
 
 Runs after cycles and listening (it draws priorities from their themes and insight) and is
 idempotent: a cycle that already has priorities or a plan is left as it is. The maternity
-cycle gets a signed-off plan in delivery, with progress updates and an escalation; with
+cycle gets a signed-off plan in delivery, with progress updates and an escalation, and two
+actions overdue for an update so the reminder ladder has something to do; with
 `large`, the organisation's cycles share 1,000 actions between them.
 """
 
@@ -154,6 +155,28 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
     services.escalation_raise(
         action=actions[1], by=lead, reason="Interpreting for scans needs £18,000 a year more."
     )
+    _backdate_for_the_ladder(cycle, actions)
+
+
+# (action index, days since its last progress update): with the default 28-day cadence and
+# ladder (0, 7, 14) the first is 15 days overdue (owner, engagement lead and the board, with
+# an escalation) and the second 8 (owner and engagement lead), so the first reminder sweep
+# after `make run` has something to send.
+LADDER_DEMO = [(0, 28 + 15), (1, 28 + 8)]
+
+
+def _backdate_for_the_ladder(cycle: Cycle, actions: list[Action]) -> None:
+    """Move the plan's history back: signed off two months ago, two updates now overdue."""
+    now = timezone.now()
+    ActionPlan.objects.filter(cycle=cycle).update(signed_off_at=now - timedelta(days=60))
+    Action.objects.filter(pk__in=[a.pk for a in actions]).update(
+        created_at=now - timedelta(days=70)
+    )
+    ProgressUpdate.objects.filter(action__in=actions).update(created_at=now - timedelta(days=10))
+    for index, days in LADDER_DEMO:
+        ProgressUpdate.objects.filter(action=actions[index]).update(
+            created_at=now - timedelta(days=days)
+        )
 
 
 def _seed_many(demo: DemoOrganisation) -> None:

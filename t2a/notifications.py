@@ -11,6 +11,8 @@ transaction as the notification, so a retried or redelivered task sends nothing 
 
 import logging
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -63,6 +65,21 @@ def delivery_for(*, organisation: Organisation, user_id: int) -> str:
     return preference.delivery if preference else Delivery.IMMEDIATE
 
 
+# Set while seed_demo builds demo rows: notifications are recorded in-app but no email is
+# enqueued, so seeding never sends anything; only the reminder sweep sends.
+_held: ContextVar[bool] = ContextVar("notifications_held", default=False)
+
+
+@contextmanager
+def notifications_held() -> Iterator[None]:
+    """Record notifications without emailing them (for demo data)."""
+    token = _held.set(True)
+    try:
+        yield
+    finally:
+        _held.reset(token)
+
+
 def notification_create(
     *,
     organisation: Organisation,
@@ -83,6 +100,8 @@ def notification_create(
         body=body[:2000],
         url=url,
     )
+    if _held.get():
+        return notification
     if delivery_for(organisation=organisation, user_id=recipient.pk) == Delivery.IMMEDIATE:
         notification_email_send.delay_on_commit(
             organisation_id=organisation.pk, notification_id=notification.pk

@@ -1,5 +1,7 @@
 """The progress-update escalation ladder: the right people on the right days, once each."""
 
+import threading
+import time
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -216,3 +218,47 @@ def test_the_source_reads_a_fixed_number_of_queries(
     with scope(organisation=org.pk), django_assert_max_num_queries(6):
         dues = action_updates_due(organisation=org, today=DUE + timedelta(days=14))
     assert len(dues) == 90
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_sends_the_owner_one_email_per_overdue_period(
+    celery_worker_process, org, users, cycle
+):
+    make_plan(cycle, status=PlanStatus.IN_DELIVERY, signed_off_at=at(date(2026, 1, 5)))
+    owner = users[Role.COMMUNITY_LEAD]
+    action = make_action(cycle, owner=owner, cadence_days=28)
+    make_update(action, when=UPDATED)
+    celery_worker_process.start(name="w1", concurrency=2)
+    celery_worker_process.start(name="w2", concurrency=2)
+
+    sweeps = [
+        threading.Thread(target=notifications.reminder_sweep, kwargs={"today": DUE})
+        for _ in range(2)
+    ]
+    for thread in sweeps:
+        thread.start()
+    for thread in sweeps:
+        thread.join()
+    celery_worker_process.wait_for_emails(1)
+    for day in (1, 2, 6):  # later sweeps in the same period, before the lead's step
+        notifications.reminder_sweep(today=DUE + timedelta(days=day))
+    time.sleep(2)
+    first = celery_worker_process.emails()
+    assert len(first) == 1
+    assert f"To: {owner.email}" in first[0]
+
+    make_update(action, when=at(date(2026, 4, 1)))  # the next period: due 29 April
+    notifications.reminder_sweep(today=date(2026, 4, 28))
+    notifications.reminder_sweep(today=date(2026, 4, 29))
+    notifications.reminder_sweep(today=date(2026, 4, 29))
+    celery_worker_process.wait_for_emails(2)
+    time.sleep(2)
+    emails = celery_worker_process.emails()
+    assert len(emails) == 2
+    assert all(f"To: {owner.email}" in e for e in emails)
+    with scopes_disabled():
+        assert sorted(
+            Reminder.objects.filter(kind=KIND, sent_at__isnull=False).values_list(
+                "due_date", flat=True
+            )
+        ) == [DUE, date(2026, 4, 29)]

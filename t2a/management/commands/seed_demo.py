@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from t2a.demo import DEMO_PASSWORD, demo_organisation_seed
+from t2a.notifications import notifications_held
 
 # Each stage app may add its own demo rows through `<app>.demo.seed(demo, large=...)`.
 STAGE_APPS = ["cycles", "stakeholders", "feedback", "actions"]
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, large: bool = False, **options):
-        with transaction.atomic():
+        # Demo data sends nothing: notifications made while seeding stay in-app, and the
+        # reminders the demo has due go out from the periodic sweep like any others.
+        with transaction.atomic(), notifications_held():
             demo = demo_organisation_seed()
             for app in STAGE_APPS:
                 self._seed_app(app, demo, large=False)
