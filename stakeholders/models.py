@@ -564,7 +564,8 @@ class TrainingRecord(TenantModel):
     cycle = models.ForeignKey(
         "cycles.Cycle", on_delete=models.CASCADE, related_name="training_records"
     )
-    topic = models.ForeignKey(TrainingTopic, on_delete=models.PROTECT, related_name="records")
+    # RESTRICT: a topic in use cannot be deleted alone, but organisation deletion cascades.
+    topic = models.ForeignKey(TrainingTopic, on_delete=models.RESTRICT, related_name="records")
     held_on = models.DateField("Date")
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
