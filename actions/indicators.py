@@ -159,6 +159,10 @@ def _url(name: str, organisation: Organisation, *args, query: str = "") -> str:
     return f"{url}?{query}" if query else url
 
 
+def _by_cycle(scope: "Scope") -> str:
+    return _url("actions:governance", scope.organisation) + "#indicators-by-cycle"
+
+
 @dataclass
 class Scope:
     """What the figures cover: some cycles, and whose promises and conversations."""
@@ -219,7 +223,7 @@ def feedback_latency(scope: Scope) -> Indicator:
             ),
         ]  # fmt: skip
     else:
-        links = [Link(f"{unanswered} still unanswered, by cycle", "#indicators-by-cycle")]
+        links = [Link(f"{unanswered} still unanswered, by cycle", _by_cycle(scope))]
     return Indicator(
         key="latency",
         label="Feedback-loop latency",
@@ -491,12 +495,13 @@ def reach(scope: Scope, by_cycle: dict[int, CycleReach]) -> Indicator:
     if scope.cycle is not None:
         links = [Link("the activities", _url("feedback:cycle", scope.organisation, scope.cycle.pk))]
     else:
-        links = [Link("reach by cycle", "#indicators-by-cycle")]
+        links = [Link("reach by cycle", _by_cycle(scope))]
     return Indicator(
         key="reach",
         label="Reach",
         figure=f"{reached} of {named} groups" if named else "No groups named",
-        detail=f"{participants} participants in {activities} activities held; groups named "
+        detail=f"{participants} participants in {activities} "
+        f"activit{'y' if activities == 1 else 'ies'} held; groups named "
         "for the cycle" + ("" if scope.cycle else "s") + " that took part",
         trend=[(m, monthly.get(m, 0)) for m in months_ending(scope.today)],
         trend_unit="participants by month",

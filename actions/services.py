@@ -551,8 +551,7 @@ def escalations_raise_for_missed_updates(
             organisation_id=organisation_id,
             action_id=action_id,
             reason=f"No progress update for {days} day{'s' if days != 1 else ''}: the update "
-            f"promised to the community was due on {due_on:%-d %B %Y}. Raised by T2A's "
-            "reminder ladder.",
+            f"promised to the community was due on {due_on:%-d %B %Y}.",
             raised_by=None,
             raised_at=now,
             update_due_on=due_on,

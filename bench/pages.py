@@ -34,7 +34,10 @@ def _stage_pages(organisation) -> list[tuple[str, str]]:
 def extra_measurements() -> dict[str, str]:
     """Timed operations other than page loads (PDF render, reminder sweep)."""
     results: dict[str, str] = {}
+    from bench import ladder
     from t2a.notifications import reminder_sweep
+
+    results.update(ladder.measure())
 
     started = time.perf_counter()
     reminder_sweep()

@@ -80,9 +80,7 @@ def test_with_nothing_answered_latency_says_so(org, users, cycle):
 def test_on_time_counts_updates_by_their_due_date_and_silence_as_late(org, users, cycle):
     make_plan(cycle, status=PlanStatus.IN_DELIVERY, signed_off_at=at(2026, 1, 1))
     action = make_action(cycle, owner=users[Role.COMMUNITY_LEAD], cadence_days=14)
-    make_action(
-        cycle, "Not yet started", start_date=date(2026, 3, 10), due_date=date(2026, 6, 1)
-    )
+    make_action(cycle, "Not yet started", start_date=date(2026, 3, 10), due_date=date(2026, 6, 1))
     make_update(action, when=at(2026, 1, 10))  # due 15 Jan: on time
     make_update(action, when=at(2026, 1, 30))  # due 24 Jan: late
     make_update(action, when=at(2026, 2, 10))  # due 13 Feb: on time
@@ -142,7 +140,7 @@ def test_closure_and_reach(org, users, cycle):
     assert trend(closure)[date(2026, 2, 1)] == 100
     reach = found["reach"]
     assert reach.figure == "1 of 2 groups"
-    assert reach.detail.startswith("9 participants in 1 activities held")
+    assert reach.detail.startswith("9 participants in 1 activity held")
     assert trend(reach)[date(2026, 2, 1)] == 9
 
 
