@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from t2a.models import TenantModel
+from t2a.models import JobStatus, TenantModel
 
 
 class Stage(models.IntegerChoices):
@@ -388,3 +388,45 @@ class StageTransition(TenantModel):
     @property
     def is_advance(self) -> bool:
         return self.to_stage > self.from_stage
+
+
+# --- PDF reports for governance (issue 8) -------------------------------------------------
+
+
+class ReportKind(models.TextChoices):
+    CASE_FOR_CHANGE = "case_for_change", "Case for change"
+    ANNUAL_EVALUATION = "annual_evaluation", "Annual evaluation"
+
+
+class Report(TenantModel):
+    """A PDF made from a cycle's data by a Celery task (queued → running → done / failed).
+
+    `data_hash` is the SHA-256 of the canonical JSON the report is made from: asking again
+    for a report whose data has not changed returns the finished one instead of rendering
+    it twice. The file sits in private storage, served only by the permission-checked view.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=20, choices=ReportKind.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    file = models.FileField(upload_to="reports/", blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    page_count = models.PositiveIntegerField(null=True, blank=True)
+    data_hash = models.CharField(max_length=64)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    generated_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["cycle", "kind", "data_hash"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.cycle} ({self.status})"
+
+    @property
+    def pending(self) -> bool:
+        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)

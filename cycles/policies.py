@@ -24,3 +24,9 @@ def can_edit_cycle(membership: Membership) -> bool:
 
 def can_change_stage(membership: Membership) -> bool:
     return membership.role in STAFF_ROLES
+
+
+def can_use_reports(membership: Membership) -> bool:
+    """See, request and download a cycle's PDF reports: staff and the governance board (for
+    the cycles they sit on, through `cycles_visible_to`); not community leads."""
+    return membership.role in STAFF_ROLES or membership.role == Role.GOVERNANCE

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 app_name = "cycles"
 
@@ -61,4 +61,12 @@ urlpatterns = [
     path(ethics, views.ethics_log, name="ethics_log"),
     path(ethics + "new/", views.ethics_entry_create, name="ethics_entry_create"),
     path(ethics + "<int:ethics_entry_pk>/edit/", views.ethics_entry_edit, name="ethics_entry_edit"),
+    # PDF reports (issue 8)
+    path(cycle + "reports/", report_views.report_list, name="report_list"),
+    path(
+        cycle + "reports/<int:report_pk>/download/",
+        report_views.report_download,
+        name="report_download",
+    ),
+    path(cycle + "reports/<int:report_pk>/retry/", report_views.report_retry, name="report_retry"),
 ]

@@ -294,6 +294,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TASK_SOFT_TIME_LIMIT = 60
 CELERY_TASK_TIME_LIMIT = 90
+# PDF reports render on their own queue (workers consume "-Q celery,pdf"); a worker child
+# is replaced once it holds more than this much memory (KB), as WeasyPrint can grow.
+CELERY_TASK_ROUTES = {"cycles.tasks.report_render": {"queue": "pdf"}}
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

@@ -66,8 +66,21 @@ def _token(org: Organisation) -> str:
     return token
 
 
+def _export(org: Organisation) -> str:
+    # A finished organisation export with its file (the download view would serve it).
+    from django.core.files.base import ContentFile
+
+    from t2a.models import JobStatus, OrganisationExport
+
+    with scopes_disabled():
+        export = OrganisationExport(organisation=org, status=JobStatus.DONE)
+        export.file.save("walker.zip", ContentFile(b"PK walker"), save=True)
+    return str(export.pk)
+
+
 FILLERS: dict[str, Callable[[Organisation], str]] = {
     "membership_pk": _membership,
+    "export_pk": _export,
     "invitation_pk": _invitation,
     "token": _token,
 }

@@ -114,7 +114,7 @@ def celery_worker_process(transactional_db, tmp_path, settings):
     log_dir.mkdir()
     # Drop messages an earlier, interrupted run may have left in the queues.
     with celery_app.connection_for_write() as conn:
-        for queue in ("celery",):
+        for queue in ("celery", "pdf"):
             conn.default_channel.queue_purge(queue)
     worker = WorkerProcess(mail_dir=mail_dir, log_dir=log_dir)
     try:

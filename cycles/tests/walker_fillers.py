@@ -25,10 +25,26 @@ def walker_cycle(org: Organisation) -> Cycle:
     return cycle or make_cycle(org, "Walker cycle", slug="walker-cycle")
 
 
+def walker_report(org: Organisation) -> str:
+    # A finished report of the walker cycle, with its file, so the download would succeed.
+    from django.core.files.base import ContentFile
+
+    from cycles.models import Report
+
+    with scopes_disabled():
+        report = Report(
+            organisation=org, cycle=walker_cycle(org), kind="case_for_change", status="done",
+            data_hash="0" * 64,
+        )  # fmt: skip
+        report.file.save("walker.pdf", ContentFile(b"%PDF-1.7 walker"), save=True)
+    return str(report.pk)
+
+
 FILLERS = {
     "cycle_pk": lambda org: str(walker_cycle(org).pk),
     "data_source_pk": lambda org: str(make_data_source(walker_cycle(org)).pk),
     "inequality_row_pk": lambda org: str(make_inequality_row(walker_cycle(org)).pk),
     "toc_item_pk": lambda org: str(make_toc_item(walker_cycle(org)).pk),
     "ethics_entry_pk": lambda org: str(make_ethics_entry(walker_cycle(org)).pk),
+    "report_pk": walker_report,
 }
