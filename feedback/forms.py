@@ -4,6 +4,7 @@ request's organisation scope."""
 from django import forms
 from django.db.models import Q
 
+from actions.models import Action, ProgressUpdate
 from cycles.models import Cycle
 from stakeholders.selectors import trusted_places
 from t2a.models import Membership, Role, User
@@ -11,8 +12,11 @@ from t2a.models import Membership, Role, User
 from .models import (
     QUOTE_MAX,
     SUMMARY_MAX,
+    Channel,
     EngagementActivity,
     Insight,
+    PublicPage,
+    ReportBack,
     Sensitivity,
     Theme,
 )
@@ -315,3 +319,195 @@ class InsightFilterForm(forms.Form):
         ("out_of_scope", "Out of scope"),
     ]
     closure = forms.ChoiceField(label="Answered?", choices=CLOSURE_CHOICES, required=False)
+
+
+# --- report-backs and the public page -----------------------------------------------------
+
+
+def live_reading_ease(field: forms.Field, *, url: str, name: str) -> None:
+    """Score the text as it is typed: htmx posts the draft (with the form's CSRF token,
+    which htmx sends along for a POST from inside a form) and swaps in the score."""
+    field.widget.attrs.update(
+        {
+            "hx-post": url,
+            "hx-trigger": "keyup changed delay:800ms",
+            "hx-target": f"#{name}-readability",
+            "hx-swap": "outerHTML",
+            "hx-vals": f'{{"field": "{name}"}}',
+            "hx-sync": "this:replace",
+        }
+    )
+
+
+class InsightChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Insight) -> str:
+        label = obj.summary if len(obj.summary) <= 140 else obj.summary[:139] + "\u2026"
+        if obj.is_sensitive:
+            label += " (sensitive: never shown in public)"
+        return label
+
+
+class UpdateChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: ProgressUpdate) -> str:
+        narrative = obj.narrative if len(obj.narrative) <= 100 else obj.narrative[:99] + "\u2026"
+        return f"{obj.action.title}, {obj.created_at:%-d %b %Y}: {narrative}"
+
+
+class ReportBackForm(forms.ModelForm):
+    """A report-back: the text, "you said" (insight, themes), "we did" (actions, updates),
+    and how and to whom it went."""
+
+    insights = InsightChoiceField(
+        queryset=None,  # set per request, inside the organisation scope
+        required=False,
+        label="Insight this answers",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Publishing marks the insight you choose as answered.",
+        error_messages={
+            "invalid_choice": "Choose insight from the list.",
+            "invalid_pk_value": "Choose insight from the list.",
+        },
+    )
+    themes = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Themes this answers (optional)",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose themes from the list.",
+            "invalid_pk_value": "Choose themes from the list.",
+        },
+    )
+    actions = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        label="Actions this reports (optional)",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Choose actions from the list.",
+            "invalid_pk_value": "Choose actions from the list.",
+        },
+    )
+    progress_updates = UpdateChoiceField(
+        queryset=None,
+        required=False,
+        label="Progress updates this reports (optional)",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Only updates marked to share with the public are listed.",
+        error_messages={
+            "invalid_choice": "Choose progress updates from the list.",
+            "invalid_pk_value": "Choose progress updates from the list.",
+        },
+    )
+    channels = forms.MultipleChoiceField(
+        choices=Channel.choices,
+        required=False,
+        label="Channels used",
+        widget=forms.CheckboxSelectMultiple,
+        help_text="How you told people, or will. You need at least one to publish.",
+        error_messages={"invalid_choice": "Choose channels from the list."},
+    )
+
+    class Meta:
+        model = ReportBack
+        fields = ["title", "body", "channels", "other_channel", "audience"]
+        labels = {
+            "body": "What you want to tell people",
+            "other_channel": "Other channel (if you chose other)",
+            "audience": "Who it is for (optional)",
+        }
+        help_texts = {
+            "title": "For example, What you told us about evening clinics.",
+            "body": "Plain English: short sentences and everyday words. Say what people told "
+            "you, what has changed and what happens next.",
+            "audience": "For example, families who came to the cafés in Highfields.",
+        }
+        widgets = {"body": forms.Textarea(attrs={"rows": 10})}
+        error_messages = {
+            "title": {
+                "required": "Give the report-back a title.",
+                "max_length": "The title must be 200 characters or fewer.",
+            },
+            "body": {
+                "required": "Write what you want to tell people.",
+                "max_length": "The report-back must be 10,000 characters or fewer.",
+            },
+        }
+
+    field_order = [
+        "title",
+        "body",
+        "insights",
+        "themes",
+        "actions",
+        "progress_updates",
+        "channels",
+        "other_channel",
+        "audience",
+    ]
+
+    def __init__(self, *args, cycle: Cycle, reading_ease_url: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.cycle = cycle
+        self.fields["insights"].queryset = Insight.objects.filter(cycle=cycle).order_by(
+            "-captured_at", "-pk"
+        )
+        self.fields["themes"].queryset = Theme.objects.filter(cycle=cycle)
+        self.fields["actions"].queryset = Action.objects.filter(plan__cycle=cycle).order_by(
+            "title", "pk"
+        )
+        self.fields["progress_updates"].queryset = (
+            ProgressUpdate.objects.filter(action__plan__cycle=cycle, public=True)
+            .select_related("action")
+            .order_by("-created_at", "-pk")
+        )
+        if self.instance.pk:
+            for name in ("insights", "themes", "actions", "progress_updates"):
+                self.initial.setdefault(
+                    name, list(getattr(self.instance, name).values_list("pk", flat=True))
+                )
+        live_reading_ease(self.fields["body"], url=reading_ease_url, name="body")
+
+    def apply_to(self, report_back: ReportBack) -> ReportBack:
+        report_back.channels = list(self.cleaned_data.get("channels") or [])
+        return report_back
+
+    def related(self) -> dict:
+        return {
+            name: self.cleaned_data.get(name) or []
+            for name in ("insights", "themes", "actions", "progress_updates")
+        }
+
+
+class PublicPageForm(forms.ModelForm):
+    class Meta:
+        model = PublicPage
+        fields = ["summary", "how_to_get_involved", "enabled"]
+        labels = {
+            "summary": "The inequality, in one paragraph",
+            "how_to_get_involved": "How people can get involved",
+            "enabled": "Show the public page: anyone with the link can read it, without signing in",
+        }
+        help_texts = {
+            "summary": "Who is affected, where, and why it matters. Plain English, no names.",
+            "how_to_get_involved": "Where and when people can come and talk to you, or how "
+            "to contact you. Use a shared inbox or phone line, not a person's own details.",
+        }
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 5}),
+            "how_to_get_involved": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "summary": {"max_length": "Keep the paragraph to 2,000 characters or fewer."},
+            "how_to_get_involved": {"max_length": "Keep this to 2,000 characters or fewer."},
+        }
+
+    def __init__(self, *args, reading_ease_url: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Required only to switch the page on: the service says so with a clear message.
+        self.fields["summary"].required = False
+        self.fields["how_to_get_involved"].required = False
+        live_reading_ease(self.fields["summary"], url=reading_ease_url, name="summary")
+        live_reading_ease(
+            self.fields["how_to_get_involved"], url=reading_ease_url, name="how_to_get_involved"
+        )

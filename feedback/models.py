@@ -242,3 +242,114 @@ class InsightTheme(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.insight_id} → {self.theme_id}"
+
+
+# --- report-backs and the public page ("you said, we did") --------------------------------
+
+TITLE_MAX = 200
+BODY_MAX = 10000
+PUBLIC_TEXT_MAX = 2000
+
+
+class Channel(models.TextChoices):
+    LETTER = "letter", "Letter"
+    SOCIAL_MEDIA = "social_media", "Social media"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    COMMUNITY_MEETING = "community_meeting", "Community meeting"
+    WEBSITE = "website", "Website"
+    OTHER = "other", "Other"
+
+
+class ReportBack(TenantModel):
+    """What a cycle tells the community: "you said" (insight, themes), "we did" (actions,
+    progress updates), through which channels and to whom.
+
+    A report-back is a draft until it is published; publishing is what answers its insight
+    (`Insight.answered_at` is the publish time of the first published report-back answering
+    it, which the feedback-loop latency counts to). Published report-backs appear on the
+    cycle's public page when that is switched on.
+
+    `channels` is a list of Channel values: labels with no life of their own, like a cycle's
+    population groups.
+    """
+
+    cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="report_backs")
+    title = models.CharField(max_length=TITLE_MAX)
+    body = models.TextField("what you want to tell people", max_length=BODY_MAX)
+    insights = models.ManyToManyField(Insight, blank=True, related_name="report_backs")
+    themes = models.ManyToManyField(Theme, blank=True, related_name="report_backs")
+    actions = models.ManyToManyField("actions.Action", blank=True, related_name="report_backs")
+    progress_updates = models.ManyToManyField(
+        "actions.ProgressUpdate", blank=True, related_name="report_backs"
+    )
+    channels = models.JSONField("channels used", default=list, blank=True)
+    other_channel = models.CharField("other channel", max_length=SHORT_TEXT, blank=True)
+    audience = models.CharField("who it is for", max_length=SHORT_TEXT, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = [F("published_at").asc(nulls_last=True), "created_at", "pk"]
+        indexes = [models.Index(fields=["cycle", "published_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(published_at__isnull=True) | ~Q(body=""),
+                name="report_back_published_has_body",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def channel_labels(self) -> list[str]:
+        labels = dict(Channel.choices)
+        return [
+            self.other_channel if c == Channel.OTHER and self.other_channel else labels[c]
+            for c in self.channels
+            if c in labels
+        ]
+
+
+class PublicPage(TenantModel):
+    """The switch and the public-only text of a cycle's "you said, we did" page.
+
+    Kept here rather than on Cycle (which the cycles app owns): the page is the feedback
+    loop's outward half. It is off until an engagement lead switches it on. `summary` and
+    `how_to_get_involved` are written for the public, so nothing internal (the case for
+    change, the ethics log) is published by accident.
+    """
+
+    cycle = models.OneToOneField(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="public_page"
+    )
+    enabled = models.BooleanField("show the public page", default=False)
+    summary = models.TextField("the inequality, in one paragraph", max_length=PUBLIC_TEXT_MAX)
+    how_to_get_involved = models.TextField(max_length=PUBLIC_TEXT_MAX)
+    first_enabled_at = models.DateTimeField(null=True, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "cycle"], name="public_page_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(enabled=False) | (~Q(summary="") & ~Q(how_to_get_involved="")),
+                name="public_page_enabled_has_text",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Public page of {self.cycle_id}"

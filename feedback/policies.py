@@ -5,6 +5,9 @@
 - Community leads see their cycles' activities and (non-sensitive) insight, record insight
   from activities they facilitate, and edit the insight they recorded.
 - Governance board members read activities, non-sensitive insight, themes and figures.
+- Staff write and publish report-backs and switch a cycle's public page on and off; every
+  member who sees the cycle reads its report-backs. The public page itself needs no
+  sign-in and no policy: what it may show is decided in `public.public_page_data`.
 
 Which cycles a member sees at all is decided by `cycles.selectors.cycles_visible_to`;
 sensitive insight is filtered out in `selectors.insights_visible_to`, not in templates.
@@ -60,4 +63,16 @@ def can_manage_themes(membership: Membership) -> bool:
 
 
 def can_close_insight(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_view_report_backs(membership: Membership) -> bool:
+    return True
+
+
+def can_write_report_backs(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_manage_public_page(membership: Membership) -> bool:
     return _is_staff(membership)

@@ -8,17 +8,28 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Window
 from django.db.models.functions import RowNumber
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
+from actions.models import SIGNED_STATUSES, Action, ActionStatus, Priority, ProgressUpdate
 from actions.selectors import insight_linked_to_priority
 from cycles.models import Cycle
 from cycles.selectors import cycles_visible_to
 from t2a.models import Membership
 
-from .models import ActivityStatus, EngagementActivity, Insight, InsightTheme, Sensitivity, Theme
+from .models import (
+    ActivityStatus,
+    EngagementActivity,
+    Insight,
+    InsightTheme,
+    PublicPage,
+    ReportBack,
+    Sensitivity,
+    Theme,
+)
 from .policies import can_record_standalone_insight, can_see_sensitive_insight
 
 # What makes an insight "answered": a report-back or a service sets `answered_at`, or a
@@ -308,3 +319,215 @@ def organisation_listening(membership: Membership) -> dict:
         out_of_scope=Count("pk", filter=OUT_OF_SCOPE),
     )
     return {"held": held, "closure": Closure(**totals)}
+
+
+# --- report-backs -------------------------------------------------------------------------
+
+
+def report_backs_visible_to(membership: Membership) -> QuerySet[ReportBack]:
+    return ReportBack.objects.filter(cycle__in=cycles_visible_to(membership))
+
+
+def get_report_back_for_request(request: HttpRequest, report_back_pk: int) -> ReportBack:
+    return get_object_or_404(
+        report_backs_visible_to(request.membership).select_related(
+            "cycle", "created_by", "published_by"
+        ),
+        pk=report_back_pk,
+    )
+
+
+def cycle_report_backs(*, cycle: Cycle) -> QuerySet[ReportBack]:
+    """The cycle's report-backs, published in date order then drafts, with their counts."""
+    return (
+        ReportBack.objects.filter(cycle=cycle)
+        .annotate(
+            insight_count=Count("insights", distinct=True),
+            action_count=Count("actions", distinct=True),
+        )
+        # Meta.ordering is not applied to aggregating queries: say it again.
+        .order_by(F("published_at").asc(nulls_last=True), "created_at", "pk")
+    )
+
+
+def report_back_contents(report_back: ReportBack, membership: Membership) -> dict:
+    """What a report-back answers and reports, for members (sensitive insight for staff only).
+
+    Four queries however much it holds.
+    """
+    insights = insights_visible_to(membership).filter(report_backs=report_back)
+    return {
+        "insights": list(insights.order_by("-captured_at", "-pk")),
+        "hidden_insights": report_back.insights.count() - insights.count(),
+        "themes": list(report_back.themes.order_by("name")),
+        "actions": list(report_back.actions.order_by("title", "pk")),
+        "progress_updates": list(
+            report_back.progress_updates.select_related("action").order_by("-created_at", "-pk")
+        ),
+    }
+
+
+def public_page_for(cycle: Cycle) -> PublicPage | None:
+    return PublicPage.objects.filter(cycle=cycle).first()
+
+
+# --- the public page ----------------------------------------------------------------------
+#
+# Everything the public "you said, we did" page shows comes from `public_page_data`, as
+# plain dicts holding only fields that are public by design. The template never gets a
+# model instance, so it cannot reach a name, an email address, an internal update or a
+# sensitive insight by following a relation.
+
+PUBLIC_PAGE_SECONDS = 60
+
+
+def public_page_cache_key(organisation_id: int, cycle_slug: str) -> str:
+    return f"feedback:public-page:{organisation_id}:{cycle_slug}"
+
+
+def published_public_page(cycle_slug: str) -> PublicPage | None:
+    """The switched-on public page of this organisation's cycle with that slug, or None."""
+    return (
+        PublicPage.objects.filter(enabled=True, cycle__slug=cycle_slug)
+        .select_related("cycle")
+        .first()
+    )
+
+
+def _attribution(insight: Insight) -> str:
+    # The model's check constraint already holds this; the page does not rely on it.
+    if insight.contributor_name and insight.credit_consent_at:
+        return insight.contributor_name
+    return "A community member"
+
+
+def public_page_data(page: PublicPage) -> dict:
+    """The public page of a cycle as plain data: no personal data, no sensitive insight, no
+    internal update, no draft. A fixed number of queries (eight), however many actions,
+    insights and report-backs the cycle has.
+    """
+    cycle = page.cycle
+    last_public = ProgressUpdate.objects.filter(action=OuterRef("pk"), public=True).order_by(
+        "-created_at", "-pk"
+    )
+    actions = list(
+        Action.objects.filter(plan__cycle=cycle, plan__status__in=SIGNED_STATUSES)
+        .annotate(
+            last_public_update_at=Subquery(last_public.values("created_at")[:1]),
+            last_public_update=Subquery(last_public.values("narrative")[:1]),
+        )
+        .order_by("due_date", "title", "pk")
+        .values(
+            "pk",
+            "priority_id",
+            "title",
+            "community_measure",
+            "due_date",
+            "status",
+            "in_scope",
+            "out_of_scope_reason",
+            "last_public_update_at",
+            "last_public_update",
+        )
+    )
+    status_labels = dict(ActionStatus.choices)
+    in_scope = [a for a in actions if a["in_scope"]]
+    priority_ids_with_actions = {a["priority_id"] for a in in_scope}
+    priorities = []
+    for priority in (
+        Priority.objects.filter(cycle=cycle)
+        .filter(Q(agreed_on__isnull=False) | Q(pk__in=priority_ids_with_actions))
+        .order_by("title", "pk")
+        .values("pk", "title", "description")
+    ):
+        priorities.append(
+            {
+                "title": priority["title"],
+                "description": priority["description"],
+                "actions": [
+                    {
+                        "title": a["title"],
+                        "community_measure": a["community_measure"],
+                        "due_date": a["due_date"],
+                        "status": a["status"],
+                        "status_label": status_labels.get(a["status"], ""),
+                        "last_public_update_at": a["last_public_update_at"],
+                        "last_public_update": a["last_public_update"] or "",
+                    }
+                    for a in in_scope
+                    if a["priority_id"] == priority["pk"]
+                ],
+            }
+        )
+    out_of_scope = [
+        {"title": a["title"], "reason": a["out_of_scope_reason"]}
+        for a in actions
+        if not a["in_scope"]
+    ]
+
+    report_backs = (
+        ReportBack.objects.filter(cycle=cycle, published_at__isnull=False)
+        .order_by("published_at", "pk")
+        .prefetch_related(
+            Prefetch(
+                "insights",
+                queryset=Insight.objects.filter(sensitivity=Sensitivity.NORMAL).order_by(
+                    "captured_at", "pk"
+                ),
+            ),
+            Prefetch("themes", queryset=Theme.objects.order_by("name")),
+            Prefetch(
+                "actions",
+                queryset=Action.objects.filter(plan__status__in=SIGNED_STATUSES).order_by(
+                    "title", "pk"
+                ),
+            ),
+            Prefetch(
+                "progress_updates",
+                queryset=ProgressUpdate.objects.filter(
+                    public=True, action__plan__status__in=SIGNED_STATUSES
+                )
+                .select_related("action")
+                .order_by("created_at", "pk"),
+            ),
+        )
+    )
+    return {
+        "title": cycle.title,
+        "place": cycle.place,
+        "summary": page.summary,
+        "how_to_get_involved": page.how_to_get_involved,
+        "priorities": priorities,
+        "out_of_scope": out_of_scope,
+        "report_backs": [
+            {
+                "title": rb.title,
+                "body": rb.body,
+                "published_on": timezone.localdate(rb.published_at),
+                "channels": rb.channel_labels(),
+                "audience": rb.audience,
+                "themes": [t.name for t in rb.themes.all()],
+                "insights": [
+                    {
+                        "summary": i.summary,
+                        "quote": i.quote,
+                        "attribution": _attribution(i),
+                    }
+                    for i in rb.insights.all()
+                ],
+                "actions": [
+                    {"title": a.title, "status_label": a.get_status_display()}
+                    for a in rb.actions.all()
+                ],
+                "updates": [
+                    {
+                        "action": u.action.title,
+                        "date": u.created_at,
+                        "narrative": u.narrative,
+                    }
+                    for u in rb.progress_updates.all()
+                ],
+            }
+            for rb in report_backs
+        ],
+    }

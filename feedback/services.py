@@ -6,14 +6,28 @@ change leaves nothing behind. Errors are ValidationErrors keyed by the form fiel
 
 from collections.abc import Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import DateTimeField, Exists, F, OuterRef, QuerySet, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from cycles.models import Cycle
 from t2a.models import User
 
-from .models import THEME_NAME_MAX, EngagementActivity, Insight, InsightTheme, Theme
+from .models import (
+    SHORT_TEXT,
+    THEME_NAME_MAX,
+    Channel,
+    EngagementActivity,
+    Insight,
+    InsightTheme,
+    PublicPage,
+    ReportBack,
+    Theme,
+)
+from .selectors import public_page_cache_key
 
 MAX_THEMES_PER_INSIGHT = 10
 
@@ -243,20 +257,34 @@ def insight_reopen(*, insight: Insight) -> Insight:
     return insight
 
 
+def insights_mark_answered(*, insights: QuerySet[Insight], note: str = "", at=None) -> int:
+    """Record that a priority, action or report-back answers these insights. Returns how many
+    were newly answered.
+
+    The first answer counts: an insight already answered keeps its `answered_at`, because
+    the feedback-loop latency runs from capture to the first public report-back. Answering
+    clears an earlier "out of scope": the insight was acted on after all. One UPDATE, so a
+    report-back answering hundreds of insights costs the same as one.
+    """
+    at = at or timezone.now()
+    return insights.filter(answered_at__isnull=True).update(
+        # Never before capture (the check constraint): an insight captured with a clock
+        # slightly ahead still gets answered.
+        answered_at=Greatest(Value(at, output_field=DateTimeField()), F("captured_at")),
+        answered_note=note[:SHORT_TEXT],
+        out_of_scope_at=None,
+        out_of_scope_reason="",
+        out_of_scope_by=None,
+        updated_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def insight_mark_answered(*, insight: Insight, note: str = "", at=None) -> Insight:
-    """Record that a priority, action or report-back answers this insight.
-
-    For the apps that answer insight (actions, report-backs) to call. Answering clears an
-    earlier "out of scope": the insight was acted on after all.
-    """
-    insight.answered_at = at or timezone.now()
-    insight.answered_note = note[:300]
-    insight.out_of_scope_at = None
-    insight.out_of_scope_reason = ""
-    insight.out_of_scope_by = None
-    insight.save(
-        update_fields=[
+    """Record that a priority, action or report-back answers this insight (see above)."""
+    insights_mark_answered(insights=Insight.objects.filter(pk=insight.pk), note=note, at=at)
+    insight.refresh_from_db(
+        fields=[
             "answered_at",
             "answered_note",
             "out_of_scope_at",
@@ -265,3 +293,165 @@ def insight_mark_answered(*, insight: Insight, note: str = "", at=None) -> Insig
         ]
     )
     return insight
+
+
+# --- report-backs and the public page -----------------------------------------------------
+
+
+def public_page_forget(cycle: Cycle) -> None:
+    """Drop the cycle's cached public page now and again once the change has committed.
+
+    Now, so this process's next read misses; after commit, because a visitor may have
+    cached the old page from the old rows between the first delete and the commit.
+    """
+    key = public_page_cache_key(cycle.organisation_id, cycle.slug)
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
+def report_back_errors(
+    report_back: ReportBack, *, insights, themes, actions, progress_updates
+) -> dict[str, list[str]]:
+    """Rules that reach other rows: everything chosen belongs to this cycle; channels known."""
+    errors: dict[str, list[str]] = {}
+    cycle_id = report_back.cycle_id
+    if any(i.cycle_id != cycle_id for i in insights):
+        errors["insights"] = ["Choose insight from this cycle."]
+    if any(t.cycle_id != cycle_id for t in themes):
+        errors["themes"] = ["Choose themes from this cycle."]
+    if any(a.plan.cycle_id != cycle_id for a in actions):
+        errors["actions"] = ["Choose actions from this cycle's plan."]
+    bad_updates = [u for u in progress_updates if u.action.plan.cycle_id != cycle_id]
+    if bad_updates:
+        errors["progress_updates"] = ["Choose progress updates of this cycle's actions."]
+    elif any(not u.public for u in progress_updates):
+        errors["progress_updates"] = [
+            "Only updates marked to share with the public can be reported back."
+        ]
+    known = set(Channel.values)
+    if any(c not in known for c in report_back.channels):
+        errors["channels"] = ["Choose channels from the list."]
+    elif Channel.OTHER in report_back.channels and not report_back.other_channel.strip():
+        errors["other_channel"] = ["Say which other channel you used."]
+    return errors
+
+
+@transaction.atomic
+def report_back_save(
+    *,
+    report_back: ReportBack,
+    insights: Iterable[Insight],
+    themes: Iterable[Theme],
+    actions: Iterable,
+    progress_updates: Iterable,
+    actor: User,
+) -> ReportBack:
+    """Create or change a report-back and what it answers and reports, or raise and save nothing.
+
+    Changing a published report-back changes the public page at once; insight newly added
+    to it is answered now.
+    """
+    insights, themes = list(insights), list(themes)
+    actions, progress_updates = list(actions), list(progress_updates)
+    report_back.title = report_back.title.strip()
+    report_back.other_channel = (
+        report_back.other_channel.strip() if Channel.OTHER in report_back.channels else ""
+    )
+    errors = report_back_errors(
+        report_back,
+        insights=insights,
+        themes=themes,
+        actions=actions,
+        progress_updates=progress_updates,
+    )
+    if report_back.pk is None:
+        report_back.created_by = actor
+    try:
+        report_back.full_clean(exclude=["created_by", "published_by"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    report_back.save()
+    report_back.insights.set(insights)
+    report_back.themes.set(themes)
+    report_back.actions.set(actions)
+    report_back.progress_updates.set(progress_updates)
+    if report_back.is_published:
+        _answer(report_back, at=timezone.now())
+        public_page_forget(report_back.cycle)
+    return report_back
+
+
+def report_back_publish_errors(report_back: ReportBack) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not report_back.insights.exists() and not report_back.themes.exists():
+        errors["insights"] = [
+            "Choose the insight or themes this report-back answers (\u201cyou said\u201d) "
+            "before you publish it."
+        ]
+    if not report_back.channels:
+        errors["channels"] = ["Say which channels you used to tell people before you publish."]
+    return errors
+
+
+@transaction.atomic
+def report_back_publish(*, report_back: ReportBack, actor: User) -> ReportBack:
+    """Publish a report-back: it goes on the public page and answers its insight.
+
+    The row is locked so two clicks publish once, at one time.
+    """
+    report_back = (
+        ReportBack.objects.select_for_update().select_related("cycle").get(pk=report_back.pk)
+    )
+    if report_back.is_published:
+        raise ValidationError({"__all__": ["This report-back has already been published."]})
+    errors = report_back_publish_errors(report_back)
+    if errors:
+        raise ValidationError(errors)
+    report_back.published_at = timezone.now()
+    report_back.published_by = actor
+    report_back.full_clean(exclude=["created_by", "published_by"])
+    report_back.save(update_fields=["published_at", "published_by", "updated_at"])
+    _answer(report_back, at=report_back.published_at)
+    public_page_forget(report_back.cycle)
+    return report_back
+
+
+def _answer(report_back: ReportBack, *, at) -> int:
+    return insights_mark_answered(
+        insights=Insight.objects.filter(pk__in=report_back.insights.values("pk")),
+        note=f"Answered by the report-back \u201c{report_back.title}\u201d",
+        at=at,
+    )
+
+
+@transaction.atomic
+def public_page_save(*, page: PublicPage, actor: User) -> PublicPage:
+    """Save the public page's text and switch; it shows (or stops showing) at once."""
+    page.summary = page.summary.strip()
+    page.how_to_get_involved = page.how_to_get_involved.strip()
+    errors: dict[str, list[str]] = {}
+    if page.enabled:
+        if not page.summary:
+            errors["summary"] = [
+                "Describe the inequality in a paragraph before you switch the page on."
+            ]
+        if not page.how_to_get_involved:
+            errors["how_to_get_involved"] = [
+                "Tell people how to get involved before you switch the page on."
+            ]
+    try:
+        page.full_clean(exclude=["updated_by"])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+    if page.enabled and page.first_enabled_at is None:
+        page.first_enabled_at = timezone.now()
+    page.updated_by = actor
+    page.save()
+    public_page_forget(page.cycle)
+    return page

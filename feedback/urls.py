@@ -19,4 +19,30 @@ urlpatterns = [
     path("insights/<int:insight_pk>/edit/", views.insight_edit, name="insight_edit"),
     path("insights/<int:insight_pk>/closure/", views.insight_closure, name="insight_closure"),
     path("themes/<int:theme_pk>/merge/", views.theme_merge, name="theme_merge"),
+    path("reading-ease/", views.reading_ease, name="reading_ease"),
+    path("cycles/<int:cycle_pk>/report-backs/", views.report_back_list, name="report_back_list"),
+    path(
+        "cycles/<int:cycle_pk>/report-backs/new/",
+        views.report_back_create,
+        name="report_back_create",
+    ),
+    path("report-backs/<int:report_back_pk>/", views.report_back_detail, name="report_back_detail"),
+    path(
+        "report-backs/<int:report_back_pk>/edit/", views.report_back_edit, name="report_back_edit"
+    ),
+    path(
+        "report-backs/<int:report_back_pk>/publish/",
+        views.report_back_publish,
+        name="report_back_publish",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/public-page/",
+        views.public_page_settings,
+        name="public_page_settings",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/public-page/preview/",
+        views.public_page_preview,
+        name="public_page_preview",
+    ),
 ]

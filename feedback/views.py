@@ -1,21 +1,34 @@
-"""Listening views: the activity calendar, quick insight capture, themes and closure."""
+"""Listening views: the activity calendar, quick insight capture, themes and closure;
+report-backs and the public "you said, we did" page."""
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from cycles.selectors import get_cycle_for_request
-from t2a.tenancy import allowed_by
+from t2a.tenancy import allowed_by, tenant_public
 from t2a.views import add_errors
 
-from . import policies, selectors, services
-from .forms import ActivityForm, InsightFilterForm, InsightForm, OutOfScopeForm, ThemeMergeForm
-from .models import EngagementActivity, Insight, Sensitivity
+from . import plain_english, policies, selectors, services
+from .forms import (
+    ActivityForm,
+    InsightFilterForm,
+    InsightForm,
+    OutOfScopeForm,
+    PublicPageForm,
+    ReportBackForm,
+    ThemeMergeForm,
+)
+from .models import EngagementActivity, Insight, PublicPage, ReportBack, Sensitivity
 
 INSIGHTS_PER_PAGE = 50
 
@@ -47,6 +60,7 @@ def cycle_listening(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             "activities": selectors.cycle_activities(cycle=cycle),
             "reach": selectors.cycle_reach(cycle=cycle),
             "closure": selectors.insight_closure(cycle)[cycle.pk],
+            "public_page": selectors.public_page_for(cycle),
         },
     )
 
@@ -381,3 +395,254 @@ def theme_suggest(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             and typing.casefold() not in {n.casefold() for n in done_names},
         },
     )
+
+
+# --- report-backs -------------------------------------------------------------------------
+
+READABLE_FIELDS = ("body", "summary", "how_to_get_involved")
+
+
+def _readability(request: HttpRequest, text: str) -> plain_english.Readability:
+    return plain_english.check(text, target=request.organisation.reading_ease_target)
+
+
+@require_POST
+@allowed_by(policies.can_write_report_backs)
+def reading_ease(request: HttpRequest) -> HttpResponse:
+    """The live reading-ease score of a draft, for the htmx call on the text box."""
+    field = request.POST.get("field", "")
+    if field not in READABLE_FIELDS:
+        return HttpResponse("Unknown field.", status=400)
+    text = request.POST.get(field, "")[:20_000]
+    return render(
+        request,
+        "feedback/readability.html",
+        {"field": field, "readability": _readability(request, text)},
+    )
+
+
+@require_GET
+@allowed_by(policies.can_view_report_backs)
+def report_back_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = get_cycle_for_request(request, cycle_pk)
+    return render(
+        request,
+        "feedback/report_back_list.html",
+        {
+            "cycle": cycle,
+            "report_backs": selectors.cycle_report_backs(cycle=cycle),
+            "public_page": selectors.public_page_for(cycle),
+        },
+    )
+
+
+def _report_back_form_page(
+    request: HttpRequest, form: ReportBackForm, cycle, report_back: ReportBack | None
+) -> HttpResponse:
+    return render(
+        request,
+        "feedback/report_back_form.html",
+        {
+            "form": form,
+            "cycle": cycle,
+            "report_back": report_back,
+            "readability": _readability(request, form["body"].value() or ""),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _report_back_form(request: HttpRequest, cycle, instance: ReportBack) -> ReportBackForm:
+    return ReportBackForm(
+        request.POST or None,
+        instance=instance,
+        cycle=cycle,
+        reading_ease_url=_url(request, "reading_ease"),
+    )
+
+
+def _save_report_back(request: HttpRequest, form: ReportBackForm) -> ReportBack | None:
+    if not form.is_valid():
+        return None
+    report_back = form.apply_to(form.save(commit=False))
+    try:
+        return services.report_back_save(
+            report_back=report_back, actor=request.user, **form.related()
+        )
+    except ValidationError as exc:
+        add_errors(form, exc)
+        return None
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(policies.can_write_report_backs)
+def report_back_create(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    cycle = get_cycle_for_request(request, cycle_pk)
+    form = _report_back_form(
+        request, cycle, ReportBack(organisation=request.organisation, cycle=cycle)
+    )
+    if request.method == "POST":
+        report_back = _save_report_back(request, form)
+        if report_back:
+            messages.success(request, "Report-back saved as a draft. Publish it when it is ready.")
+            return redirect(_url(request, "report_back_detail", report_back.pk))
+    return _report_back_form_page(request, form, cycle, None)
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(policies.can_write_report_backs)
+def report_back_edit(request: HttpRequest, report_back_pk: int) -> HttpResponse:
+    report_back = selectors.get_report_back_for_request(request, report_back_pk)
+    cycle = report_back.cycle
+    form = _report_back_form(request, cycle, report_back)
+    if request.method == "POST" and _save_report_back(request, form):
+        messages.success(
+            request,
+            "Report-back saved. The public page shows the change."
+            if report_back.is_published
+            else "Report-back saved.",
+        )
+        return redirect(_url(request, "report_back_detail", report_back.pk))
+    return _report_back_form_page(request, form, cycle, report_back)
+
+
+def _report_back_page(request: HttpRequest, report_back: ReportBack, errors=None, status=200):
+    return render(
+        request,
+        "feedback/report_back_detail.html",
+        {
+            "report_back": report_back,
+            "cycle": report_back.cycle,
+            "contents": selectors.report_back_contents(report_back, request.membership),
+            "readability": _readability(request, report_back.body),
+            "can_write": policies.can_write_report_backs(request.membership),
+            "publish_errors": errors or [],
+        },
+        status=status,
+    )
+
+
+@require_GET
+@allowed_by(policies.can_view_report_backs)
+def report_back_detail(request: HttpRequest, report_back_pk: int) -> HttpResponse:
+    report_back = selectors.get_report_back_for_request(request, report_back_pk)
+    return _report_back_page(request, report_back)
+
+
+@require_POST
+@allowed_by(policies.can_write_report_backs)
+def report_back_publish(request: HttpRequest, report_back_pk: int) -> HttpResponse:
+    report_back = selectors.get_report_back_for_request(request, report_back_pk)
+    try:
+        services.report_back_publish(report_back=report_back, actor=request.user)
+    except ValidationError as exc:
+        errors = [m for messages_ in exc.message_dict.values() for m in messages_]
+        return _report_back_page(request, report_back, errors=errors, status=400)
+    messages.success(
+        request,
+        "Report-back published. The insight it answers now counts as answered.",
+    )
+    return redirect(_url(request, "report_back_detail", report_back.pk))
+
+
+# --- the public page ----------------------------------------------------------------------
+
+
+def _public_page_form_page(request, form: PublicPageForm, cycle, page) -> HttpResponse:
+    return render(
+        request,
+        "feedback/public_page_settings.html",
+        {
+            "form": form,
+            "cycle": cycle,
+            "public_page": page,
+            "summary_readability": _readability(request, form["summary"].value() or ""),
+            "involved_readability": _readability(
+                request, form["how_to_get_involved"].value() or ""
+            ),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@allowed_by(policies.can_manage_public_page)
+def public_page_settings(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    """Write the public page's own text and switch it on or off."""
+    cycle = get_cycle_for_request(request, cycle_pk)
+    page = selectors.public_page_for(cycle)
+    if page is None:
+        page = PublicPage(
+            organisation=request.organisation,
+            cycle=cycle,
+            summary=f"{cycle.inequality} in {cycle.place}." if cycle.inequality else "",
+        )
+    was_enabled = page.pk is not None and page.enabled
+    form = PublicPageForm(
+        request.POST or None, instance=page, reading_ease_url=_url(request, "reading_ease")
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.public_page_save(page=form.save(commit=False), actor=request.user)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            if page.enabled and not was_enabled:
+                messages.success(
+                    request, "The public page is on. Anyone with the link can read it."
+                )
+            elif was_enabled and not page.enabled:
+                messages.success(
+                    request, "The public page is off. Visitors now see “page not found”."
+                )
+            else:
+                messages.success(request, "Public page saved.")
+            return redirect(_url(request, "public_page_settings", cycle.pk))
+    return _public_page_form_page(request, form, cycle, page)
+
+
+@require_GET
+@allowed_by(policies.can_manage_public_page)
+def public_page_preview(request: HttpRequest, cycle_pk: int) -> HttpResponse:
+    """What the public page shows (or would show once switched on), for staff."""
+    cycle = get_cycle_for_request(request, cycle_pk)
+    page = selectors.public_page_for(cycle) or PublicPage(
+        organisation=request.organisation, cycle=cycle, summary="", how_to_get_involved=""
+    )
+    page.cycle = cycle
+    return render(
+        request,
+        "feedback/public_page_preview.html",
+        {"cycle": cycle, "public_page": page, **selectors.public_page_data(page)},
+    )
+
+
+@tenant_public
+@require_GET
+def public_cycle_page(request: HttpRequest, cycle_slug: str) -> HttpResponse:
+    """The public "you said, we did" page: no sign-in, the same for everyone, cached.
+
+    The page body is cached per cycle (and dropped when a lead changes what it shows); the
+    shell around it is rendered per request, because its CSP nonce must be fresh. Nothing
+    here reads the session or sets a cookie, so shared caches may keep it too.
+    """
+    key = selectors.public_page_cache_key(request.organisation.pk, cycle_slug)
+    cached = cache.get(key)
+    if cached is None:
+        page = selectors.published_public_page(cycle_slug)
+        if page is None:
+            raise Http404("No public page here.")
+        data = selectors.public_page_data(page)
+        cached = {
+            "title": page.cycle.title,
+            "html": render_to_string("feedback/public_cycle_content.html", data),
+        }
+        cache.set(key, cached, selectors.PUBLIC_PAGE_SECONDS)
+    response = render(
+        request,
+        "feedback/public_cycle.html",
+        # Rendered by our own autoescaping template above, from public fields only.
+        {"title": cached["title"], "content": mark_safe(cached["html"])},  # noqa: S308
+    )
+    patch_cache_control(response, public=True, max_age=selectors.PUBLIC_PAGE_SECONDS)
+    return response

@@ -40,6 +40,7 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("organisations/new/", views.organisation_create, name="organisation_create"),
     path("o/<slug:org_slug>/", include(tenant_patterns)),
+    path("p/<slug:org_slug>/", include("feedback.public_urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,15 +4,19 @@ from django import template
 
 from cycles.models import Cycle
 
-from ..selectors import cycle_reach, insight_closure, organisation_listening
+from ..selectors import cycle_reach, insight_closure, organisation_listening, public_page_for
 
 register = template.Library()
 
 
 @register.simple_tag
 def listening_figures(cycle: Cycle) -> dict:
-    """Activities held, insight and the share unanswered for one cycle (two queries)."""
-    return {"reach": cycle_reach(cycle=cycle), "closure": insight_closure(cycle)[cycle.pk]}
+    """Activities held, insight, the share unanswered and the public page (three queries)."""
+    return {
+        "reach": cycle_reach(cycle=cycle),
+        "closure": insight_closure(cycle)[cycle.pk],
+        "public_page": public_page_for(cycle),
+    }
 
 
 @register.simple_tag(takes_context=True)

@@ -45,3 +45,39 @@ def make_insight(cycle, summary: str = "The bus stops before the clinic opens.",
             for t in themes
         )
     return insight
+
+
+def make_report_back(cycle, title: str = "What you told us about buses", **fields):
+    from feedback.models import ReportBack
+
+    related = {
+        name: fields.pop(name, ()) for name in ("insights", "themes", "actions", "progress_updates")
+    }
+    values = {
+        "body": "You told us the bus stops before the clinic closes. We asked for a later bus.",
+        "channels": ["letter", "whatsapp"],
+        "audience": "Families who came to the cafés",
+    } | fields
+    with scopes_disabled():
+        report_back = ReportBack.objects.create(
+            organisation_id=cycle.organisation_id, cycle=cycle, title=title, **values
+        )
+        for name, rows in related.items():
+            getattr(report_back, name).set(rows)
+    return report_back
+
+
+def make_public_page(cycle, *, enabled: bool = True, **fields):
+    from feedback.models import PublicPage
+
+    values = {
+        "summary": "Black mothers in Northgate are more likely to lose a baby.",
+        "how_to_get_involved": "Come to a café at the library on Tuesdays.",
+    } | fields
+    with scopes_disabled():
+        page, _ = PublicPage.objects.update_or_create(
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            defaults={"enabled": enabled, **values},
+        )
+    return page

@@ -141,3 +141,98 @@ def test_a_community_lead_not_on_the_cycle_gets_404(client_for, org, cycle, acti
         url(org, "insight_edit", insight.pk),
     ]:
         assert client.get(path).status_code == 404, path
+
+
+# --- report-backs and the public page -----------------------------------------------------
+
+
+def test_report_back_list_and_detail(client_for, users, org, cycle):
+    from .builders import make_report_back
+
+    report_back = make_report_back(cycle)
+    assert_role_matrix(client_for, users, url(org, "report_back_list", cycle.pk), get=ALL_ROLES)
+    assert_role_matrix(
+        client_for, users, url(org, "report_back_detail", report_back.pk), get=ALL_ROLES
+    )
+
+
+def test_report_back_create_and_edit(client_for, users, org, cycle):
+    from .builders import make_report_back
+
+    data = {"title": "What you told us", "body": "We listened.", "channels": ["letter"]}
+    assert_role_matrix(
+        client_for,
+        users,
+        url(org, "report_back_create", cycle.pk),
+        get=STAFF,
+        post=STAFF,
+        data=data,
+    )
+    report_back = make_report_back(cycle)
+    assert_role_matrix(
+        client_for,
+        users,
+        url(org, "report_back_edit", report_back.pk),
+        get=STAFF,
+        post=STAFF,
+        data=data,
+    )
+
+
+def test_report_back_publish(client_for, users, org, cycle, insight):
+    from .builders import make_report_back
+
+    def publish_url(role):
+        # A fresh draft per role, so each POST has something to publish.
+        return url(org, "report_back_publish", make_report_back(cycle, insights=[insight]).pk)
+
+    assert_role_matrix(client_for, users, publish_url, post=STAFF)
+
+
+def test_reading_ease(client_for, users, org):
+    assert_role_matrix(
+        client_for,
+        users,
+        url(org, "reading_ease"),
+        post=STAFF,
+        data={"field": "body", "body": "We listened."},
+        htmx=True,
+    )
+
+
+def test_public_page_settings_and_preview(client_for, users, org, cycle):
+    assert_role_matrix(
+        client_for,
+        users,
+        url(org, "public_page_settings", cycle.pk),
+        get=STAFF,
+        post=STAFF,
+        data={"summary": "Short.", "how_to_get_involved": "Come along.", "enabled": "on"},
+    )
+    assert_role_matrix(client_for, users, url(org, "public_page_preview", cycle.pk), get=STAFF)
+
+
+def test_the_public_page_is_open_to_every_role_and_to_anyone(client_for, users, org, cycle):
+    from django.test import Client
+
+    from .builders import make_public_page
+
+    make_public_page(cycle)
+    public = f"/p/{org.slug}/{cycle.slug}/"
+    assert_role_matrix(client_for, users, public, get=ALL_ROLES)
+    assert Client().get(public).status_code == 200
+
+
+def test_report_backs_of_a_cycle_a_lead_is_not_on_are_404(client_for, org, cycle):
+    from tests.cast import make_member
+
+    from .builders import make_report_back
+
+    report_back = make_report_back(cycle)
+    stranger = make_member(org, Role.COMMUNITY_LEAD, "far.lead@northgate.example.org")
+    client = client_for(stranger)
+    for path in [
+        url(org, "report_back_list", cycle.pk),
+        url(org, "report_back_detail", report_back.pk),
+    ]:
+        assert client.get(path).status_code == 404, path

@@ -21,7 +21,7 @@ LIMITS = {
     "insight_list": 10,
     "insight_list_htmx": 8,
     "theme_list": 9,
-    "cycle": 10,
+    "cycle": 11,
     "home": 7,
     "activity_detail": 10,
 }

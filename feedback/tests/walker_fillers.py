@@ -6,7 +6,7 @@ these keywords points at real, related rows.
 
 from cycles.tests.walker_fillers import walker_cycle
 
-from .builders import make_activity, make_insight, make_theme
+from .builders import make_activity, make_insight, make_report_back, make_theme
 
 
 def _insight(org) -> str:
@@ -18,4 +18,5 @@ FILLERS = {
     "activity_pk": lambda org: str(make_activity(walker_cycle(org)).pk),
     "insight_pk": _insight,
     "theme_pk": lambda org: str(make_theme(walker_cycle(org), "Walker theme").pk),
+    "report_back_pk": lambda org: str(make_report_back(walker_cycle(org), "Walker report").pk),
 }

@@ -1,0 +1,10 @@
+"""The public pages under /p/<org_slug>/ (see t2a/urls.py): no sign-in."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "public"
+urlpatterns = [
+    path("<slug:cycle_slug>/", views.public_cycle_page, name="cycle"),
+]

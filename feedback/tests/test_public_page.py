@@ -1,0 +1,346 @@
+"""The public "you said, we did" page: what it shows, what it never shows, who can reach
+it, and that it is cached and cheap."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_scopes import scope, scopes_disabled
+
+from actions.models import ActionPlan
+from actions.tests.builders import (
+    make_action,
+    make_escalation,
+    make_plan,
+    make_priority,
+    make_update,
+)
+from cycles.tests.builders import make_cycle
+from feedback.models import Insight
+from feedback.services import public_page_save
+from stakeholders.tests.builders import make_stakeholder, with_contact
+from t2a.models import Role
+from tests.walker import iter_routes
+
+from .builders import make_insight, make_public_page, make_report_back, make_theme
+from .conftest import url
+
+pytestmark = pytest.mark.django_db
+
+SENSITIVE = "She was afraid her immigration status would be reported"
+INTERNAL = "Finance have not agreed the interpreter budget yet"
+BARRIERS = "The clinic manager is blocking the rota change"
+DRAFT = "Draft wording we have not agreed"
+ESCALATION = "Escalated because the trust board refused funding"
+UNCREDITED_QUOTE = "My nine-year-old had to tell me the scan results."
+CREDITED_QUOTE = "Two buses cost more than we can spare."
+
+
+def public_url(org, cycle) -> str:
+    return f"/p/{org.slug}/{cycle.slug}/"
+
+
+@pytest.fixture
+def seeded(org, users, cycle):
+    """A cycle with everything a public page must leave out, and what it should show."""
+    lead = users[Role.ENGAGEMENT_LEAD]
+    with scopes_disabled():
+        for user in users.values():
+            user.full_name = {
+                Role.ADMIN: "Priya Adminson",
+                Role.ENGAGEMENT_LEAD: "Dan Leadbetter",
+                Role.COMMUNITY_LEAD: "Shanice Communa",
+                Role.GOVERNANCE: "Gordon Boardman",
+            }[user.email.split("@")[0]]
+            user.save()
+    make_stakeholder(org, "Amina Yusuf", kind="person")  # no consent to contact
+    with_contact(org, lead, "Grace Bello", email="grace.bello@example.org", phone="07700 900123")
+    buses = make_theme(cycle, "Transport")
+    credited = make_insight(
+        cycle,
+        "Travel to the maternity unit is too expensive.",
+        quote=CREDITED_QUOTE,
+        contributor_name="Hodan Ali",
+        credit_consent_at=timezone.now(),
+        themes=[buses],
+        captured_at=timezone.now() - timedelta(days=9),
+    )
+    uncredited = make_insight(
+        cycle,
+        "Children are asked to interpret at scans.",
+        quote=UNCREDITED_QUOTE,
+        captured_at=timezone.now() - timedelta(days=9),
+    )
+    sensitive = make_insight(cycle, SENSITIVE, sensitivity="sensitive")
+    priority = make_priority(cycle, "Getting there", description="Make travel affordable.")
+    with scopes_disabled():
+        priority.agreed_on = timezone.localdate()
+        priority.save()
+    make_plan(cycle, status="in_delivery", signed_off_at=timezone.now())
+    fares = make_action(cycle, "Free bus passes", priority=priority, owner=lead, status="on_track")
+    public_update = make_update(
+        fares,
+        public=True,
+        narrative="The council agreed to fund bus passes.",
+        barriers=BARRIERS,
+        when=timezone.now() - timedelta(days=3),
+    )
+    internal = make_update(fares, public=False, narrative=INTERNAL, when=timezone.now())
+    make_escalation(fares, raised_by=lead, reason=ESCALATION)
+    make_action(
+        cycle,
+        "Free hospital parking",
+        priority=priority,
+        in_scope=False,
+        out_of_scope_reason="Parking charges are set by the trust's national contract.",
+    )
+    make_report_back(
+        cycle,
+        "What you told us about travel",
+        body="You said buses cost too much. We asked the council for bus passes.",
+        insights=[credited, uncredited, sensitive],
+        themes=[buses],
+        actions=[fares],
+        progress_updates=[public_update, internal],
+        published_at=timezone.now() - timedelta(days=1),
+    )
+    make_report_back(cycle, "Not ready yet", body=DRAFT, insights=[uncredited])
+    make_public_page(cycle, how_to_get_involved="Come to the café at Highfields library.")
+    return {"credited": credited, "uncredited": uncredited, "sensitive": sensitive}
+
+
+def test_the_public_page_shows_the_story_to_anyone(org, cycle, seeded):
+    response = Client().get(public_url(org, cycle))
+    assert response.status_code == 200
+    html = response.content.decode()
+    for shown in (
+        cycle.title,
+        "Black mothers in Northgate are more likely to lose a baby.",
+        "Getting there",
+        "Free bus passes",
+        "On track",
+        "The council agreed to fund bus passes.",
+        "What you told us about travel",
+        "You said buses cost too much.",
+        "Travel to the maternity unit is too expensive.",
+        "Two buses cost more than we can spare.",
+        "Hodan Ali",  # credited with recorded consent
+        "A community member",  # the uncredited quote
+        "Free hospital parking",
+        "national contract",
+        "Come to the café at Highfields library.",
+        "letter, whatsapp",
+    ):
+        assert shown in html, shown
+    # The action's last *public* update date, not the later internal one.
+    three_days_ago = (timezone.localdate() - timedelta(days=3)).strftime("%-d %B %Y")
+    assert f"Last update {three_days_ago}" in html
+
+
+def test_the_public_page_never_shows_personal_data_sensitive_insight_or_internal_updates(
+    org, cycle, users, seeded
+):
+    html = Client().get(public_url(org, cycle)).content.decode()
+    for user in users.values():
+        assert user.email not in html
+        assert user.full_name not in html
+    for secret in (
+        "Amina Yusuf",
+        "Grace Bello",
+        "grace.bello@example.org",
+        "07700 900123",
+        SENSITIVE,
+        INTERNAL,
+        BARRIERS,
+        DRAFT,
+        "Not ready yet",
+        ESCALATION,
+    ):
+        assert secret not in html, secret
+    assert "@" not in html
+    # The uncredited quote is there, attributed to nobody by name.
+    quote = html.index(UNCREDITED_QUOTE)
+    assert "A community member" in html[quote : quote + 300]
+    assert 'name="csrfmiddlewaretoken"' not in html
+
+
+def test_a_name_is_shown_only_with_recorded_consent(org, cycle):
+    from feedback.selectors import _attribution
+
+    unsaved = Insight(contributor_name="Hodan Ali", credit_consent_at=None)
+    assert _attribution(unsaved) == "A community member"
+    unsaved.credit_consent_at = timezone.now()
+    assert _attribution(unsaved) == "Hodan Ali"
+
+
+def test_a_withdrawn_name_leaves_the_public_page(client_for, users, org, cycle, seeded):
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    credited = seeded["credited"]
+    lead.post(
+        url(org, "insight_edit", credited.pk),
+        {"summary": credited.summary, "quote": credited.quote, "contributor_name": ""},
+    )
+    html = Client().get(public_url(org, cycle)).content.decode()
+    assert "Hodan Ali" not in html
+    assert CREDITED_QUOTE in html
+
+
+def test_not_found_when_off_unknown_or_another_organisations(org, other_org, cycle, seeded):
+    client = Client()
+    assert client.get(public_url(org, cycle)).status_code == 200
+    assert client.get(f"/p/{other_org.slug}/{cycle.slug}/").status_code == 404
+    assert client.get(f"/p/{org.slug}/no-such-cycle/").status_code == 404
+    assert client.get(f"/p/no-such-org/{cycle.slug}/").status_code == 404
+    quiet = make_cycle(org, "Quiet cycle", slug="quiet")
+    assert client.get(public_url(org, quiet)).status_code == 404  # never set up
+    make_public_page(quiet, enabled=False)
+    response = client.get(public_url(org, quiet))
+    assert response.status_code == 404  # set up, switched off
+    assert "Quiet cycle" not in response.content.decode()
+    assert client.post(public_url(org, cycle)).status_code == 405
+
+
+def test_public_routes_walked_with_real_slugs_are_404_outside_their_organisation(
+    org, other_org, cycle, seeded, users
+):
+    """The /p/ counterpart of the tenant-isolation walker: every public route, filled with
+    organisation A's real published slug, answers 404 under B's slug, 200 under A's, and
+    404 once A switches the page off."""
+    routes = [route for route, _ in iter_routes() if route.startswith("p/<slug:org_slug>/")]
+    assert routes, "no public routes found"
+    make_cycle(other_org, "Southfield's own", slug="their-own")
+
+    def fill(route: str, org_slug: str) -> str:
+        path = route.replace("<slug:org_slug>", org_slug)
+        path = path.replace("<slug:cycle_slug>", cycle.slug)
+        assert "<" not in path, f"no filler for {route}"
+        return "/" + path
+
+    client = Client()
+    for route in routes:
+        assert client.get(fill(route, org.slug)).status_code == 200, route
+        assert client.get(fill(route, other_org.slug)).status_code == 404, route
+    page = make_public_page(cycle)
+    page.enabled = False
+    with scope(organisation=org.pk):
+        public_page_save(page=page, actor=users[Role.ENGAGEMENT_LEAD])
+    for route in routes:
+        assert client.get(fill(route, org.slug)).status_code == 404, route
+
+
+def test_cached_cheap_and_the_same_for_everyone(
+    org, cycle, seeded, users, client_for, django_assert_num_queries
+):
+    anonymous = Client()
+    first = anonymous.get(public_url(org, cycle))
+    assert first.status_code == 200
+    # Only the tenant middleware's organisation lookup: the page body comes from the cache.
+    with django_assert_num_queries(1):
+        second = anonymous.get(public_url(org, cycle))
+    assert second.status_code == 200
+    for response in (first, second):
+        assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+        assert "Set-Cookie" not in response.headers
+        assert "Cookie" not in response.get("Vary", "")
+    # A signed-in member gets the same page and no cookie either.
+    member = client_for(users[Role.ENGAGEMENT_LEAD]).get(public_url(org, cycle))
+    assert not member.cookies
+
+    def body(response) -> str:
+        html = response.content.decode()
+        return html[html.index("<main") : html.index("</main>")]
+
+    assert body(first) == body(second) == body(member)
+    # The shell's style nonce is fresh per response and matches its CSP header.
+    nonces = []
+    for response in (first, second):
+        nonce = re.search(r'<style nonce="([^"]+)"', response.content.decode()).group(1)
+        assert f"'nonce-{nonce}'" in response["Content-Security-Policy"]
+        nonces.append(nonce)
+    assert nonces[0] != nonces[1]
+
+
+def test_publishing_and_switching_change_the_cached_page_at_once(
+    client_for, users, org, cycle, seeded
+):
+    anonymous = Client()
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    assert "A new report-back" not in anonymous.get(public_url(org, cycle)).content.decode()
+    fresh = make_report_back(cycle, "A new report-back", insights=[seeded["uncredited"]])
+    assert lead.post(url(org, "report_back_publish", fresh.pk)).status_code == 302
+    assert "A new report-back" in anonymous.get(public_url(org, cycle)).content.decode()
+
+    lead.post(
+        url(org, "report_back_edit", fresh.pk),
+        {"title": "A corrected report-back", "body": "Fixed.", "channels": ["website"]},
+    )
+    html = anonymous.get(public_url(org, cycle)).content.decode()
+    assert "A corrected report-back" in html and "A new report-back" not in html
+
+    page = {"summary": "Changed summary.", "how_to_get_involved": "Email us via the website."}
+    lead.post(url(org, "public_page_settings", cycle.pk), page | {"enabled": "on"})
+    assert "Changed summary." in anonymous.get(public_url(org, cycle)).content.decode()
+    lead.post(url(org, "public_page_settings", cycle.pk), page)
+    assert anonymous.get(public_url(org, cycle)).status_code == 404
+
+
+def test_actions_of_an_unsigned_plan_are_not_published(org, cycle, seeded):
+    with scopes_disabled():
+        ActionPlan.objects.filter(cycle=cycle).update(status="draft")
+    html = Client().get(public_url(org, cycle)).content.decode()
+    assert "Free bus passes" not in html and "Free hospital parking" not in html
+    assert "Getting there" in html  # an agreed priority is still shown
+
+
+def test_switching_on_needs_the_public_text(client_for, users, org, cycle):
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    response = lead.post(
+        url(org, "public_page_settings", cycle.pk),
+        {"summary": "", "how_to_get_involved": "", "enabled": "on"},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert "Describe the inequality in a paragraph" in html
+    assert "Tell people how to get involved" in html
+    assert Client().get(public_url(org, cycle)).status_code == 404
+    response = lead.post(
+        url(org, "public_page_settings", cycle.pk),
+        {"summary": "x" * 2001, "how_to_get_involved": "Come along.", "enabled": "on"},
+    )
+    assert response.status_code == 400
+    assert "2,000 characters or fewer" in response.content.decode()
+    response = lead.post(
+        url(org, "public_page_settings", cycle.pk),
+        {"summary": "Short.", "how_to_get_involved": "Come along.", "enabled": "on"},
+    )
+    assert response.status_code == 302
+    assert Client().get(public_url(org, cycle)).status_code == 200
+
+
+def test_the_preview_shows_staff_the_page_before_it_is_on(client_for, users, org, cycle, seeded):
+    make_public_page(cycle, enabled=False)
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    html = lead.get(url(org, "public_page_preview", cycle.pk)).content.decode()
+    assert "The public page is off" in html and "What you told us about travel" in html
+    assert SENSITIVE not in html and INTERNAL not in html
+
+
+def test_the_cycle_pages_link_to_the_public_page(client_for, users, org, cycle, seeded):
+    client = client_for(users[Role.GOVERNANCE])
+    html = client.get(url(org, "cycle", cycle.pk)).content.decode()
+    assert public_url(org, cycle) in html
+    from django.template.loader import render_to_string
+
+    with scope(organisation=org.pk):
+        panel = render_to_string("feedback/cycle_panel.html", {"cycle": cycle, "organisation": org})
+    assert public_url(org, cycle) in panel and "Report-backs and public page" in panel
+
+
+def test_a_member_of_another_organisation_reads_it_like_anyone(
+    client_for, outsider, org, cycle, seeded
+):
+    # Public means public: being signed in elsewhere changes nothing.
+    assert client_for(outsider).get(public_url(org, cycle)).status_code == 200
