@@ -120,14 +120,20 @@ def _case_data(cycle: Cycle) -> dict:
 
 
 def _chart_data(chart) -> dict | None:
+    """The inequality chart as one small SVG per row (block), so a long chart breaks
+    between rows across pages instead of running off the bottom of one."""
     if chart is None:
         return None
     data = asdict(chart)
     for block in data["blocks"]:
+        top = block["label_y"] - 16
+        block["label_y"] -= top
         for bar in block["bars"]:
+            bar["y"] -= top
             bar["value"] = _number(bar["value"])
             bar["value_x"] = bar["width"] + 6
             bar["text_y"] = bar["y"] + 14
+        block["height"] = block["bars"][-1]["y"] + 22
     return data
 
 
