@@ -1,4 +1,5 @@
-"""Demo listening for `manage.py seed_demo`: activities, themes and insight for every cycle.
+"""Demo listening for `manage.py seed_demo`: activities, themes and insight for every cycle,
+and for the maternity cycle a published report-back and its public page switched on.
 
 Runs after cycles and stakeholders (so it can use their cycles and Trusted Places) and is
 idempotent: a cycle that already has activities or insight is topped up, never doubled.
@@ -15,7 +16,18 @@ from stakeholders.selectors import trusted_places
 from t2a.demo import DemoOrganisation
 from t2a.models import Role
 
-from .models import ActivityStatus, EngagementActivity, Insight, InsightTheme, Theme
+from . import services
+from .models import (
+    ActivityStatus,
+    Channel,
+    EngagementActivity,
+    Insight,
+    InsightTheme,
+    PublicPage,
+    ReportBack,
+    Sensitivity,
+    Theme,
+)
 
 LARGE_INSIGHTS = 5000
 
@@ -129,6 +141,8 @@ def seed(demo: DemoOrganisation, *, large: bool) -> None:
                 activities = _activities(cycle, venues, ACTIVITIES)
                 themes = _themes(cycle, THEMES, actor)
                 _story_insights(cycle, activities, themes, demo)
+    if not large:
+        _report_back_and_public_page(demo)
 
 
 def _start(cycle: Cycle) -> date:
@@ -253,3 +267,84 @@ def _bulk_insights(cycle: Cycle, activities, themes, wanted: int, actor) -> None
         ],
         batch_size=2000,
     )
+
+
+# --- report-back and public page ----------------------------------------------------------
+
+REPORT_BACK_TITLE = "What you told us about interpreters and travel"
+REPORT_BACK_BODY = "\n\n".join(
+    [
+        "Thank you to everyone who came to the cafés and the library pop-up.",
+        "You told us that children and partners are often asked to interpret at scans. You "
+        "told us two buses to the maternity unit cost too much. And you told us you want to "
+        "hear back.",
+        "Here is what we have done so far. Interpreters are now booked for every scan. We "
+        "asked the council for free bus passes for appointments. We will write to you again "
+        "when we know more.",
+        "You can read how each action is going on this page at any time.",
+    ]
+)
+PUBLIC_SUMMARY = (
+    "In Leicester, Black and Asian women are more likely than White women to lose their baby "
+    "or to be very ill in pregnancy. We are working with women and families from these "
+    "communities to find out why, and to change what the maternity services do."
+)
+PUBLIC_INVOLVED = (
+    "Come to a conversation café. They run on Tuesday mornings at the Highfields library, "
+    "with a crèche and interpreters. Or ask at the Al-Noor community centre. You do not need "
+    "to book."
+)
+# Summaries from INSIGHTS that the demo report-back answers.
+ANSWERED = [INSIGHTS[1][0], INSIGHTS[2][0], INSIGHTS[9][0]]
+
+
+def _report_back_and_public_page(demo: DemoOrganisation) -> None:
+    """The maternity cycle reports back on its plan, so the plan is built first.
+
+    actions.demo.seed is idempotent, so seed_demo calling it again afterwards changes
+    nothing.
+    """
+    from actions import demo as actions_demo
+    from actions.models import Action, ProgressUpdate
+    from cycles.demo import MATERNITY_SLUG
+
+    actions_demo.seed(demo, large=False)
+    lead = demo.people[Role.ENGAGEMENT_LEAD]
+    with scope(organisation=demo.organisation.pk):
+        cycle = Cycle.objects.filter(slug=MATERNITY_SLUG).first()
+        if cycle is None:
+            return
+        if not ReportBack.objects.filter(cycle=cycle, title=REPORT_BACK_TITLE).exists():
+            insights = list(
+                Insight.objects.filter(
+                    cycle=cycle, summary__in=ANSWERED, sensitivity=Sensitivity.NORMAL
+                )
+            )
+            actions = list(Action.objects.filter(plan__cycle=cycle).order_by("pk")[:2])
+            report_back = services.report_back_save(
+                report_back=ReportBack(
+                    organisation=demo.organisation,
+                    cycle=cycle,
+                    title=REPORT_BACK_TITLE,
+                    body=REPORT_BACK_BODY,
+                    channels=[Channel.LETTER, Channel.WHATSAPP, Channel.COMMUNITY_MEETING],
+                    audience="Families who came to the cafés and the library pop-up",
+                ),
+                insights=insights,
+                themes=Theme.objects.filter(cycle=cycle, insights__in=insights).distinct(),
+                actions=actions,
+                progress_updates=ProgressUpdate.objects.filter(action__in=actions, public=True),
+                actor=lead,
+            )
+            services.report_back_publish(report_back=report_back, actor=lead)
+        if not PublicPage.objects.filter(cycle=cycle).exists():
+            services.public_page_save(
+                page=PublicPage(
+                    organisation=demo.organisation,
+                    cycle=cycle,
+                    enabled=True,
+                    summary=PUBLIC_SUMMARY,
+                    how_to_get_involved=PUBLIC_INVOLVED,
+                ),
+                actor=lead,
+            )

@@ -131,7 +131,7 @@ def test_the_public_page_shows_the_story_to_anyone(org, cycle, seeded):
         "Free hospital parking",
         "national contract",
         "Come to the café at Highfields library.",
-        "letter, whatsapp",
+        "Shared by: Letter, WhatsApp.",
     ):
         assert shown in html, shown
     # The action's last *public* update date, not the later internal one.
