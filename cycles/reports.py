@@ -359,16 +359,14 @@ def report_request(*, cycle: Cycle, kind: str, requested_by: User) -> tuple[Repo
 
     digest = data_hash(report_data(cycle, kind))
     with transaction.atomic():
-        existing = (
-            Report.objects.select_for_update()
-            .filter(
-                cycle=cycle,
-                kind=kind,
-                data_hash=digest,
-                status__in=[JobStatus.DONE, JobStatus.QUEUED, JobStatus.RUNNING],
-            )
-            .first()
-        )
+        # One request at a time per cycle, so two clicks cannot queue the same render twice.
+        Cycle.objects.select_for_update().filter(pk=cycle.pk).values_list("pk").first()
+        existing = Report.objects.filter(
+            cycle=cycle,
+            kind=kind,
+            data_hash=digest,
+            status__in=[JobStatus.DONE, JobStatus.QUEUED, JobStatus.RUNNING],
+        ).first()
         if existing is not None:
             return existing, False
         report = Report.objects.create(
