@@ -293,8 +293,12 @@ def with_update_due(actions: QuerySet[Action]) -> QuerySet[Action]:
     this over 100,000 actions, and the plan page and the governance dashboard use the
     same rule.
     """
+    # The base manager, not the scoped one: the outer action already belongs to the
+    # organisation, and an extra organisation_id condition tempts PostgreSQL into
+    # intersecting with the organisation index (every update of the organisation) on
+    # each row instead of reading one entry of the (action, -created_at) index.
     latest = (
-        ProgressUpdate.objects.filter(action=OuterRef("pk"))
+        ProgressUpdate._base_manager.filter(action=OuterRef("pk"))
         .order_by("-created_at")
         .values("created_at")[:1]
     )

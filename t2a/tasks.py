@@ -57,6 +57,32 @@ def reminder_send(*, organisation_id: int, reminder_id: int) -> bool:
     acks_late=True,
     autoretry_for=TRANSIENT,
     retry_backoff=True,
+    retry_backoff_max=600,
+    max_retries=8,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def reminder_send_batch(*, organisation_id: int, reminder_ids: list[int]) -> int:
+    """Send a batch of claimed reminders. Each is delivered on its own (one failure does
+    not hold the others back); if any failed, the task retries and delivery skips those
+    already sent, so a retry sends only what is still unsent."""
+    sent = 0
+    failed: Exception | None = None
+    with scope(organisation=organisation_id):
+        for reminder_id in reminder_ids:
+            try:
+                sent += notifications.reminder_deliver(reminder_id=reminder_id)
+            except TRANSIENT as exc:
+                failed = exc
+    if failed is not None:
+        raise failed
+    return sent
+
+
+@shared_task(
+    acks_late=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=True,
     max_retries=8,
     soft_time_limit=60,
     time_limit=90,
