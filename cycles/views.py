@@ -321,6 +321,7 @@ def _child_form_view(
     success: str,
 ) -> HttpResponse:
     """Add or edit a data source or inequality row: on the case page (htmx) or a page."""
+    in_place = bool(request.htmx and instance.pk is None and partial)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
@@ -328,7 +329,7 @@ def _child_form_view(
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            if request.htmx and instance.pk is None and partial:
+            if in_place:
                 # Show the new row in place, with a fresh empty form below it.
                 return render(
                     request, f"cycles/case_for_change.html#{partial}", _case_context(request, cycle)
@@ -336,7 +337,7 @@ def _child_form_view(
             messages.success(request, success)
             return redirect(_cycle_url(cycle, "case_for_change"))
     status = _error_status(request) if form.errors else 200
-    if request.htmx and instance.pk is None and partial:
+    if in_place:
         return render(
             request,
             f"cycles/case_for_change.html#{partial}",
