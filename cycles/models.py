@@ -13,11 +13,13 @@ from t2a.models import JobStatus, TenantModel
 
 
 class Stage(models.IntegerChoices):
+    """The five stages of the Trust 2 Action model, in its own words."""
+
     FOUNDATIONS = 1, "Build trust and foundations"
-    LISTEN = 2, "Prepare and listen"
-    PRIORITISE = 3, "Agree priorities and plan action"
-    ACT = 4, "Act and report back"
-    SUSTAIN = 5, "Evaluate and sustain"
+    PREPARE = 2, "Prepare and empower community leads"
+    LISTEN = 3, "Listen"
+    CO_PRODUCE = 4, "Co-production and action"
+    ACCOUNTABILITY = 5, "System accountability"
 
 
 class CycleStatus(models.TextChoices):

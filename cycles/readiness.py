@@ -47,23 +47,27 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
         ReadinessItem("ethics_log_ready", "Ethics log ready: at least one entry, and every open entry has a mitigation and an owner", measure="cycles.measures.ethics_log_ready"),
         ReadinessItem("steering_group_formed", "Steering group formed, with community members and at least two system-sector members", measure="stakeholders.readiness.steering_group_formed"),
     ),
+    # Stage 2, "Prepare and empower community leads".
     2: (
-        ReadinessItem("community_leads_prepared", "Community leads prepared: role agreed, training and wellbeing check-ins recorded", measure="stakeholders.readiness.community_leads_prepared"),
+        ReadinessItem("community_leads_prepared", "Community leads prepared: role agreement confirmed by both sides and training recorded", measure="stakeholders.readiness.community_leads_prepared"),
+    ),
+    # Stage 3, "Listen".
+    3: (
         ReadinessItem("listening_planned", "Listening activities planned in trusted places", measure="feedback.readiness.listening_planned"),
         ReadinessItem("listening_held", "At least one community-led listening activity held", measure="feedback.readiness.listening_held"),
         ReadinessItem("insight_recorded", "Insight from listening recorded", measure="feedback.readiness.insight_recorded"),
     ),
-    3: (
+    # Stage 4, "Co-production and action".
+    4: (
         ReadinessItem("priorities_ranked", "Priorities ranked with community leads", measure=None),
         ReadinessItem("insight_linked", "Every insight linked to a priority or marked out of scope with a reason", measure="feedback.readiness.insight_linked"),
         ReadinessItem("action_plan_signed_off", "Action plan signed off by the community leads", measure="actions.readiness.action_plan_signed_off"),
     ),
-    4: (
+    # Stage 5, "System accountability".
+    5: (
         ReadinessItem("report_back_published", "A \u201cyou said, we did\u201d report-back published", measure=None),
         ReadinessItem("progress_updates_on_time", "Progress updates published within each action's cadence", measure=None),
         ReadinessItem("escalations_decided", "Every escalation to governance has a decision", measure=None),
-    ),
-    5: (
         ReadinessItem("evaluation_written", "Annual evaluation written, with success evidence and ripple effects", measure=None),
         ReadinessItem("closure_responsible", "Responsible closure: communicated early, learning shared, contributors thanked, transition offered", measure=None),
     ),

@@ -101,8 +101,8 @@ def test_the_agreed_set_is_recorded_with_its_date(org, cycle, users):
 def test_readiness_item_is_wired_into_the_cycle_checklist(org, cycle):
     make_action(cycle)
     with scope(organisation=org.pk):
-        stage3 = readiness.evaluate(cycle, stages=[3])[3]
-    item = next(r for r in stage3.results if r.key == "action_plan_signed_off")
+        stage4 = readiness.evaluate(cycle, stages=[4])[4]  # Co-production and action
+    item = next(r for r in stage4.results if r.key == "action_plan_signed_off")
     assert item.met is False
 
 

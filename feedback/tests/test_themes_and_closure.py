@@ -166,7 +166,7 @@ def test_the_cycle_checklist_uses_the_listening_measures(org, cycle):
 
     make_activity(cycle, status="held", community_led=True)
     with scope(organisation=org.pk):
-        stage = evaluate(cycle, stages=[2])[2]
+        stage = evaluate(cycle, stages=[3])[3]  # stage 3, Listen
     states = {r.key: r.state for r in stage.results}
     assert states["listening_held"] == "met"
     assert states["insight_recorded"] == "unmet"
