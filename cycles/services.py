@@ -117,10 +117,17 @@ def cycle_change_stage(
 
 
 def case_for_change_for(cycle: Cycle) -> CaseForChange:
-    """The cycle's case for change, made empty the first time anyone asks."""
-    case, _ = CaseForChange.objects.get_or_create(
+    """The cycle's case for change, or an unsaved blank one: reading or a failed save
+    writes nothing; the first successful save stores it."""
+    return CaseForChange.objects.filter(cycle=cycle).first() or CaseForChange(
         organisation_id=cycle.organisation_id, cycle=cycle
     )
+
+
+def _stored(case: CaseForChange) -> CaseForChange:
+    if case.pk is None:
+        case.full_clean()
+        case.save()
     return case
 
 
@@ -175,7 +182,9 @@ def _revise(case: CaseForChange, *, by: User, summary: str, content_changed: boo
 @transaction.atomic
 def case_for_change_update(*, case: CaseForChange, by: User, sections: dict) -> CaseForChange:
     # Compare with what is stored: a ModelForm has already copied its input onto `case`.
-    stored = CaseForChange.objects.filter(pk=case.pk).values(*CASE_SECTIONS).first() or {}
+    stored = {}
+    if case.pk is not None:
+        stored = CaseForChange.objects.filter(pk=case.pk).values(*CASE_SECTIONS).first() or {}
     changed = [name for name in CASE_SECTIONS if stored.get(name, "") != sections[name]]
     for name in CASE_SECTIONS:
         setattr(case, name, sections[name])
@@ -189,6 +198,7 @@ def case_for_change_update(*, case: CaseForChange, by: User, sections: dict) -> 
 
 @transaction.atomic
 def case_for_change_agree(*, case: CaseForChange, by: User, agreed_on: date) -> CaseForChange:
+    _stored(case)
     case.status = CaseForChangeStatus.AGREED
     case.agreed_on = agreed_on
     case.full_clean()
@@ -204,6 +214,7 @@ def case_for_change_agree(*, case: CaseForChange, by: User, agreed_on: date) -> 
 
 @transaction.atomic
 def data_source_save(*, case: CaseForChange, source: DataSource, by: User) -> DataSource:
+    _stored(case)
     adding = source.pk is None
     source.organisation_id = case.organisation_id
     source.case_for_change = case
@@ -222,6 +233,7 @@ def data_source_delete(*, source: DataSource, by: User) -> None:
 
 @transaction.atomic
 def inequality_row_save(*, case: CaseForChange, row: InequalityRow, by: User) -> InequalityRow:
+    _stored(case)
     adding = row.pk is None
     row.organisation_id = case.organisation_id
     row.case_for_change = case
@@ -298,10 +310,10 @@ def theory_of_change_agree(*, cycle: Cycle, agreed_on: date) -> int:
 
 
 def inclusion_prompts_for(cycle: Cycle) -> InclusionPrompts:
-    prompts, _ = InclusionPrompts.objects.get_or_create(
+    """The cycle's answers, or an unsaved blank set (saved by `inclusion_prompts_update`)."""
+    return InclusionPrompts.objects.filter(cycle=cycle).first() or InclusionPrompts(
         organisation_id=cycle.organisation_id, cycle=cycle
     )
-    return prompts
 
 
 def inclusion_prompts_update(

@@ -240,16 +240,19 @@ def cycle_stage_change(request: HttpRequest, cycle_pk: int, direction: str) -> H
 
 def _case_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     case = services.case_for_change_for(cycle)
-    rows = list(InequalityRow.objects.filter(case_for_change=case))
+    stored = case.pk is not None
+    rows = list(InequalityRow.objects.filter(case_for_change=case)) if stored else []
     return {
         "cycle": cycle,
         "case": case,
-        "sources": DataSource.objects.filter(case_for_change=case),
+        "sources": DataSource.objects.filter(case_for_change=case) if stored else [],
         "rows": rows,
         "chart": inequality_chart(rows),
         "revisions": CaseForChangeRevision.objects.filter(case_for_change=case).select_related(
             "author"
-        )[:50],
+        )[:50]
+        if stored
+        else [],
         "can_edit": _can_edit(request),
         "source_form": extra.pop("source_form", None) or DataSourceForm(),
         "row_form": extra.pop("row_form", None) or InequalityRowForm(),

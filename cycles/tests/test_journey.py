@@ -2,6 +2,7 @@
 
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.models import Cycle, InequalityRow, StageTransition
 from t2a.models import Role
@@ -93,8 +94,8 @@ def test_engagement_lead_runs_stage_one_and_advances_with_a_reason(page, live_se
         page.get_by_role("button", name="Add", exact=True).click()
         page.locator("#toc-body li", has_text=text).wait_for()
     page.get_by_role("button", name="Move up “A steering group”").click()
-    page.wait_for_function(
-        "document.querySelector('#toc-body ol li').textContent.includes('A steering group')"
+    expect(page.locator("#toc-body ol").first.locator("li").first).to_contain_text(
+        "A steering group"
     )
     shoot(page, "theory-of-change")
 
