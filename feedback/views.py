@@ -12,7 +12,12 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from cycles.selectors import get_cycle_for_request
 from t2a.tenancy import allowed_by, tenant_public
@@ -618,7 +623,7 @@ def public_page_preview(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 
 
 @tenant_public
-@require_GET
+@require_safe
 def public_cycle_page(request: HttpRequest, cycle_slug: str) -> HttpResponse:
     """The public "you said, we did" page: no sign-in, the same for everyone, cached.
 

@@ -72,3 +72,40 @@ def test_activity_form_never_fails(users, org, cycle, client_for, **data):
     assert response.status_code in (302, 400)
     if response.status_code == 400:
         assert counts() == before
+
+
+def report_back_count() -> int:
+    from feedback.models import ReportBack
+
+    with scopes_disabled():
+        return ReportBack.objects.count()
+
+
+@FUZZ
+@given(
+    title=text,
+    body=text,
+    channels=st.lists(st.sampled_from(["letter", "other", "website", "fax", ""]), max_size=3),
+    other_channel=text,
+    audience=text,
+    insights=st.lists(text, max_size=2),
+    actions=st.lists(text, max_size=2),
+)
+def test_report_back_form_never_fails(users, org, cycle, insight, client_for, **data):
+    client: Client = client_for(users[Role.ENGAGEMENT_LEAD])
+    before = report_back_count()
+    response = client.post(url(org, "report_back_create", cycle.pk), data)
+    assert response.status_code in (302, 400)
+    if response.status_code == 400:
+        assert report_back_count() == before
+
+
+@FUZZ
+@given(summary=text, how_to_get_involved=text, enabled=st.sampled_from(["", "on", "x"]))
+def test_public_page_form_and_reading_ease_never_fail(users, org, cycle, client_for, **data):
+    client: Client = client_for(users[Role.ENGAGEMENT_LEAD])
+    response = client.post(url(org, "public_page_settings", cycle.pk), data)
+    assert response.status_code in (302, 400)
+    for field in ("summary", "how_to_get_involved"):
+        response = client.post(url(org, "reading_ease"), {"field": field, field: data[field]})
+        assert response.status_code == 200

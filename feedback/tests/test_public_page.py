@@ -200,6 +200,7 @@ def test_not_found_when_off_unknown_or_another_organisations(org, other_org, cyc
     assert response.status_code == 404  # set up, switched off
     assert "Quiet cycle" not in response.content.decode()
     assert client.post(public_url(org, cycle)).status_code == 405
+    assert client.head(public_url(org, cycle)).status_code == 200
 
 
 def test_public_routes_walked_with_real_slugs_are_404_outside_their_organisation(
