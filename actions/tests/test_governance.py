@@ -88,7 +88,8 @@ def test_the_dashboard_shows_status_overdue_escalations_indicators_and_reports(
         assert label in page
     assert page.count("<svg") >= 6
     assert "style=" not in page[page.index("<svg") :]
-    assert "reports (the annual evaluation" in page
+    assert "case for change and the annual evaluation" in page
+    assert reverse("cycles:report_list", args=[org.slug, delivering.pk]) in page
     staff_page = client_for(users[Role.ENGAGEMENT_LEAD]).get(cycle_url(org, delivering))
     assert "Record decision" not in staff_page.content.decode()
 
