@@ -146,7 +146,7 @@ def member_change_role(request: HttpRequest, membership_pk: int) -> HttpResponse
             request,
             "t2a/members.html#member_row",
             {"member": membership, "role_choices": Role.choices, "row_error": error},
-            status=400 if error else 200,
+            # 200 even for an error: htmx does not swap 4xx responses, and the row carries it.
         )
     if error:
         messages.error(request, error)
