@@ -13,6 +13,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 
 from t2a.models import User
+from t2a.privacy import spreadsheet_safe
 
 from .models import TAG_FIELDS, Channel, ConsentBasis, Kind, Sector, Stakeholder, TrustedTag
 from .services import stakeholder_prepare
@@ -213,14 +214,8 @@ def read_import(content: str, *, actor: User) -> ImportPreview:
     return preview
 
 
-def _safe(value) -> str:
-    # A cell starting with = + - @ would run as a formula in a spreadsheet.
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _unsafe(text: str) -> str:
-    """Undo `_safe`, so an exported file imports again unchanged."""
+    """Undo `spreadsheet_safe`, so an exported file imports again unchanged."""
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
@@ -229,7 +224,7 @@ def export_rows(stakeholders: Iterable[Stakeholder]) -> Iterator[list[str]]:
     tag_labels = dict(TrustedTag.choices)
     for s in stakeholders:
         yield [
-            _safe(v)
+            spreadsheet_safe(v)
             for v in (
                 s.name,
                 s.kind,

@@ -65,7 +65,7 @@ def organisation_export_build(*, export: OrganisationExport) -> OrganisationExpo
                 writer = csv.DictWriter(text, fieldnames=list(rows[0].keys()))
                 writer.writeheader()
                 for row in rows:
-                    writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+                    writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
             archive.writestr(f"{name}.csv", text.getvalue())
         archive.writestr(
             "README.txt",
@@ -84,10 +84,10 @@ def organisation_export_build(*, export: OrganisationExport) -> OrganisationExpo
     return export
 
 
-def _csv_safe(value):
-    # Spreadsheets run cells that start with these as formulas.
+def spreadsheet_safe(value) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula (= + - @, tab, return)."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def organisation_export_request(*, organisation: Organisation, requested_by: User):
