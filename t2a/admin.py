@@ -1,5 +1,7 @@
 """Django admin, for superusers only (see urls.py: it signs in through allauth)."""
 
+from auditlog.admin import LogEntryAdmin
+from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
@@ -43,3 +45,13 @@ class MembershipAdmin(admin.ModelAdmin):
 class InvitationAdmin(admin.ModelAdmin):
     list_display = ["email", "organisation", "role", "expires_at", "accepted_at", "revoked_at"]
     readonly_fields = ["token_hash"]
+
+
+# The audit trail (django-auditlog's LogEntry): auditlog's own admin is read-only (no add,
+# change or delete); its search names first_name/last_name, which our User does not have.
+admin.site.unregister(LogEntry)
+
+
+@admin.register(LogEntry)
+class AuditEntryAdmin(LogEntryAdmin):
+    search_fields = ["object_repr", "actor__email", "actor__full_name", "actor_email"]

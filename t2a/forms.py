@@ -35,7 +35,15 @@ class OrganisationSettingsForm(OrganisationForm):
             "escalate_lead_after_days",
             "escalate_governance_after_days",
             "reading_ease_target",
+            "stakeholder_retention_months",
         ]
+        error_messages = {
+            "stakeholder_retention_months": {
+                code: "Enter a number of months from 6 to 120, or leave it blank to keep "
+                "contact details until someone removes them."
+                for code in ("invalid", "min_value", "max_value")
+            }
+        }
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -59,6 +59,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.full_name.split(" ")[0] if self.full_name else self.email
 
 
+# Fewer than six months would wipe contact details between the stages of one cycle; more
+# than ten years is not a retention period.
+RETENTION_MONTHS_MIN = 6
+RETENTION_MONTHS_MAX = 120
+
 hex_colour = RegexValidator(
     r"^#[0-9a-fA-F]{6}$", "Enter a colour as # followed by six hex digits, like #005eb8."
 )
@@ -92,11 +97,34 @@ class Organisation(models.Model):
         default=60,
         help_text="Public text should score at least this. 60 to 70 is plain English.",
     )
+    # Retention: contact details of stakeholders with no activity for this many months are
+    # removed by the daily sweep (stakeholders/retention.py). Blank: never.
+    stakeholder_retention_months = models.PositiveSmallIntegerField(
+        "remove stakeholders' contact details after this many months without activity",
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(RETENTION_MONTHS_MIN),
+            MaxValueValidator(RETENTION_MONTHS_MAX),
+        ],
+        help_text=f"Leave blank to keep contact details until someone removes them. "
+        f"Enter {RETENTION_MONTHS_MIN} to {RETENTION_MONTHS_MAX} months. Activity is any "
+        "change to the stakeholder, a conversation, a commitment, a steering group seat or "
+        "meeting, a cycle they are part of, an activity they host or a shared asset they use.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
+            models.CheckConstraint(
+                condition=models.Q(stakeholder_retention_months__isnull=True)
+                | models.Q(
+                    stakeholder_retention_months__gte=RETENTION_MONTHS_MIN,
+                    stakeholder_retention_months__lte=RETENTION_MONTHS_MAX,
+                ),
+                name="organisation_stakeholder_retention_in_range",
+            ),
             models.CheckConstraint(
                 condition=models.Q(
                     escalate_owner_after_days__lte=models.F("escalate_lead_after_days")

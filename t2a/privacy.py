@@ -11,6 +11,7 @@ import json
 import zipfile
 from collections.abc import Iterator
 
+from auditlog.context import disable_auditlog
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -18,7 +19,10 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 
+from . import audit
 from .models import JobStatus, Membership, Organisation, OrganisationExport, User
+
+AUDIT_EXPORT = "audit_trail"
 
 
 def tenant_models() -> list[type[models.Model]]:
@@ -60,17 +64,20 @@ def organisation_export_build(*, export: OrganisationExport) -> OrganisationExpo
             total += len(rows)
             name = model._meta.label_lower.replace(".", "_")
             archive.writestr(f"{name}.json", json.dumps(rows, cls=DjangoJSONEncoder, indent=1))
-            text = io.StringIO()
-            if rows:
-                writer = csv.DictWriter(text, fieldnames=list(rows[0].keys()))
-                writer.writeheader()
-                for row in rows:
-                    writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
-            archive.writestr(f"{name}.csv", text.getvalue())
+            _write_csv(archive, f"{name}.csv", rows)
+        # The audit trail lives in auditlog's own table (no organisation foreign key, so
+        # tenant_models() does not find it): its entries are added explicitly.
+        entries = list(audit.organisation_entries_rows(organisation))
+        total += len(entries)
+        archive.writestr(
+            f"{AUDIT_EXPORT}.json", json.dumps(entries, cls=DjangoJSONEncoder, indent=1)
+        )
+        _write_csv(archive, f"{AUDIT_EXPORT}.csv", entries)
         archive.writestr(
             "README.txt",
             f"Export of {organisation.name} from T2A, made {timezone.now():%Y-%m-%d %H:%M %Z}.\n"
-            "One CSV and one JSON file per kind of record; people.json lists the members.\n",
+            "One CSV and one JSON file per kind of record; people.json lists the members;\n"
+            f"{AUDIT_EXPORT}.csv/.json is the audit trail (who changed what, and when).\n",
         )
     content = buffer.getvalue()
     export.file.save(
@@ -82,6 +89,16 @@ def organisation_export_build(*, export: OrganisationExport) -> OrganisationExpo
     export.finished_at = timezone.now()
     export.save(update_fields=["file", "status", "size_bytes", "row_count", "finished_at"])
     return export
+
+
+def _write_csv(archive: zipfile.ZipFile, name: str, rows: list[dict]) -> None:
+    text = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(text, fieldnames=list(rows[0].keys()))
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: spreadsheet_safe(v) for k, v in row.items()})
+    archive.writestr(name, text.getvalue())
 
 
 def spreadsheet_safe(value) -> str:
@@ -99,11 +116,14 @@ def organisation_export_request(*, organisation: Organisation, requested_by: Use
 
 
 def organisation_row_counts(*, organisation: Organisation) -> dict[str, int]:
-    return {
+    counts = {
         model._meta.verbose_name_plural.capitalize(): count
         for model in tenant_models()
         if (count := model._base_manager.filter(organisation=organisation).count())
     }
+    if entries := audit.entries_for(organisation).count():
+        counts["Audit trail entries"] = entries
+    return counts
 
 
 @transaction.atomic
@@ -123,7 +143,10 @@ def organisation_delete(*, organisation: Organisation, typed_name: str) -> None:
                 .values_list(field, flat=True)
                 if name
             ]
-    Organisation.objects.filter(pk=organisation.pk).delete()
+    # Deleting records no audit entries about itself, and the trail goes with the rows.
+    with disable_auditlog():
+        Organisation.objects.filter(pk=organisation.pk).delete()
+    audit.organisation_entries_delete(organisation)
     from django.core.files.storage import default_storage
 
     for name in files:

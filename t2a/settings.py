@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "auditlog",
     "t2a",
     "cycles",
     "stakeholders",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "t2a.audit.AuditActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -119,12 +121,15 @@ REDIS_URL = env.str("REDIS_URL", default="")
 
 # A shared cache matters: allauth's rate limits and TOTP replay protection live in it,
 # so every web process must see the same one.
+# While Redis is down, t2a.cache treats it as an empty cache (see that module for what that
+# means for rate limits and TOTP codes: they fail safe) instead of answering 500.
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "t2a.cache.TolerantRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="t2a"),
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -274,7 +279,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CELERY_TIMEZONE = TIME_ZONE
 if REDIS_URL:
     CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60, "socket_connect_timeout": 2}
 else:
     _queue_dir = VAR_DIR / "celery" / "queue"
     CELERY_BROKER_URL = "filesystem://"
@@ -292,12 +297,22 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_TASK_SOFT_TIME_LIMIT = 60
+# Defaults for tasks that set none of their own (0 = no soft limit).
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=60)
 CELERY_TASK_TIME_LIMIT = 90
-# PDF reports render on their own queue (workers consume "-Q celery,pdf"); a worker child
-# is replaced once it holds more than this much memory (KB), as WeasyPrint can grow.
+# PDF reports render on their own queue, consumed by their own worker (Procfile and
+# docker-compose: "pdf", one at a time); a worker child is replaced after a task that left
+# it holding more than this much memory (KB), as WeasyPrint can grow.
 CELERY_TASK_ROUTES = {"cycles.tasks.report_render": {"queue": "pdf"}}
-CELERY_WORKER_MAX_MEMORY_PER_CHILD = 400_000
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
+# A render is stopped (and the report marked failed) after the soft limit; the worker
+# kills it at the hard limit. The recovery sweep (cycles/report_recovery.py) enqueues again
+# a report still queued after REPORT_REQUEUE_SECONDS or whose worker died, and fails one
+# still not made after REPORT_GIVE_UP_SECONDS.
+REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=120)
+REPORT_TIME_LIMIT = env.int("REPORT_TIME_LIMIT", default=150)
+REPORT_REQUEUE_SECONDS = env.int("REPORT_REQUEUE_SECONDS", default=600)
+REPORT_GIVE_UP_SECONDS = env.int("REPORT_GIVE_UP_SECONDS", default=60 * 60)
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {
@@ -311,6 +326,12 @@ LOGGING = {
         "weasyprint.progress": {"level": "WARNING"},
     },
 }
+
+# Audit trail (django-auditlog, see t2a/audit.py). No IP addresses: auditlog would take them
+# from a client-supplied X-Forwarded-For, and they are personal data we do not need. The
+# base manager reads the row before an edit, so a save outside a scope is still audited.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_USE_BASE_MANAGER = True
 
 INVITATION_DAYS_VALID = env.int("INVITATION_DAYS_VALID", default=14)
 

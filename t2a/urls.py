@@ -2,7 +2,7 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import audit_views, views
 
 # The admin signs in through allauth, so it gets allauth's rate limits and MFA.
 admin.autodiscover()
@@ -29,6 +29,7 @@ tenant_patterns = [
     ),
     path("join/<str:token>/", views.invitation_accept, name="invitation_accept"),
     path("notifications/", views.notifications_page, name="notifications"),
+    path("audit/", audit_views.audit_trail, name="audit_trail"),
     path("cycles/", include("cycles.urls")),
     path("stakeholders/", include("stakeholders.urls")),
     path("listening/", include("feedback.urls")),

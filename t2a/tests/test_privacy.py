@@ -3,6 +3,7 @@ import json
 import zipfile
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.management import call_command
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
@@ -24,11 +25,16 @@ def seed_full(slug: str) -> Organisation:
 
 
 def rows_of(organisation_id: int) -> dict[str, int]:
-    return {
+    """Rows per table held for the organisation, the audit trail's entries included."""
+    counts = {
         model._meta.label: n
         for model in privacy.tenant_models()
         if (n := model._base_manager.filter(organisation_id=organisation_id).count())
     }
+    entries = LogEntry.objects.filter(additional_data__organisation_id=organisation_id).count()
+    if entries:
+        counts[LogEntry._meta.label] = entries
+    return counts
 
 
 @pytest.mark.django_db
@@ -67,7 +73,16 @@ def test_export_contains_everything_the_organisation_owns_and_nothing_else(
         assert len(rows) == expected_rows.get(model._meta.label, 0), model._meta.label
         assert all(row["organisation_id"] == mine.pk for row in rows)
         total += len(rows)
-    assert export.row_count == total
+    audit_rows = json.loads(archive.read("audit_trail.json"))
+    assert len(audit_rows) == expected_rows[LogEntry._meta.label] > 0
+    mine_entries = set(
+        LogEntry.objects.filter(additional_data__organisation_id=mine.pk).values_list(
+            "pk", flat=True
+        )
+    )
+    assert {row["id"] for row in audit_rows} == mine_entries
+    assert "audit_trail.csv" in names
+    assert export.row_count == total + len(audit_rows)
     people = json.loads(archive.read("people.json"))
     assert {p["email"] for p in people} == {
         "admin+mine@example.org", "lead+mine@example.org",
