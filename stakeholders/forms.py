@@ -349,7 +349,9 @@ class ConversationForm(forms.ModelForm):
 
     def __init__(self, *args, cycles, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["stakeholders"].queryset = Stakeholder.objects.order_by("name")
+        self.fields["stakeholders"].queryset = Stakeholder.objects.filter(
+            erased_at__isnull=True
+        ).order_by("name")
         self.fields["stakeholders"].widget.attrs["size"] = 8
         self.fields["cycle"].choices = [("", "Not part of a cycle")] + [
             (c.pk, c.title) for c in cycles
@@ -422,6 +424,26 @@ class AssetUseForm(forms.ModelForm):
 
 
 # --- community-lead preparation -----------------------------------------------------------
+
+
+class StakeholderEraseForm(forms.Form):
+    confirm_name = forms.CharField(
+        label="Type the stakeholder's name to confirm",
+        max_length=200,
+        error_messages={
+            "required": "Type the stakeholder's name exactly as shown.",
+            "max_length": "Type the stakeholder's name exactly as shown.",
+        },
+        help_text="This removes their name, contact details and notes from every record, "
+        "and their name from insight credited to them. It cannot be undone.",
+    )
+    understood = forms.BooleanField(
+        label="I have downloaded their data if they asked for a copy, and I understand "
+        "this cannot be undone",
+        error_messages={
+            "required": "Tick the box to confirm you understand this cannot be undone."
+        },
+    )
 
 
 class RoleAgreementForm(forms.ModelForm):

@@ -131,6 +131,19 @@ class Stakeholder(TenantModel):
         related_name="+",
     )
 
+    # Privacy: when the person's data was erased on request (and by whom), and when the
+    # organisation's retention setting last removed their contact details. What was
+    # removed is deliberately not recorded anywhere.
+    erased_at = models.DateTimeField(null=True, blank=True)
+    erased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    contact_details_removed_at = models.DateTimeField(null=True, blank=True)
+
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -158,6 +171,10 @@ class Stakeholder(TenantModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def has_contact_details(self) -> bool:

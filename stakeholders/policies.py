@@ -39,6 +39,16 @@ def can_see_contact_details(membership: Membership, stakeholder: Stakeholder) ->
     )
 
 
+def can_handle_privacy_requests(membership: Membership) -> bool:
+    """Export everything held about one stakeholder, or erase it, on their request.
+
+    Admins only, as for the organisation's own export and deletion: these are formal
+    data-protection requests, and erasure cannot be undone. Engagement leads already see
+    and change every record on screen.
+    """
+    return membership.role == Role.ADMIN
+
+
 def can_view_summary(membership: Membership) -> bool:
     return True
 
@@ -48,7 +58,9 @@ def can_view_maps(membership: Membership) -> bool:
 
 
 def can_view_steering_group(membership: Membership) -> bool:
-    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD}
+    # Governance members may sit on a steering group and are reminded of its meetings, so
+    # they read it too (only for the cycles they are attached to: cycles_visible_to).
+    return membership.role in STAFF_ROLES | {Role.COMMUNITY_LEAD, Role.GOVERNANCE}
 
 
 def can_manage_steering_group(membership: Membership) -> bool:

@@ -27,6 +27,9 @@ CONSENT_NEEDED = (
 )
 
 
+ERASED_READ_ONLY = "This stakeholder's data has been erased, so their record cannot be changed."
+
+
 def _consent_errors(stakeholder: Stakeholder) -> dict[str, str]:
     errors = {}
     if stakeholder.has_contact_details:
@@ -86,6 +89,17 @@ def stakeholder_prepare(
 @transaction.atomic
 def stakeholder_save(*, stakeholder: Stakeholder, actor: User) -> Stakeholder:
     """Create or update a stakeholder, refusing contact details without a recorded consent."""
+    if stakeholder.pk is not None:
+        # Locked and read again: an edit form opened before an erasure must not write the
+        # person's details back after it.
+        erased_at = (
+            Stakeholder.objects.select_for_update()
+            .filter(pk=stakeholder.pk)
+            .values_list("erased_at", flat=True)
+            .first()
+        )
+        if erased_at is not None or stakeholder.is_erased:
+            raise ValidationError(ERASED_READ_ONLY)
     stakeholder_prepare(stakeholder=stakeholder, actor=actor)
     stakeholder.save()
     return stakeholder

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import preparation_views, views
+from . import preparation_views, privacy_views, views
 
 app_name = "stakeholders"
 urlpatterns = [
@@ -14,6 +14,12 @@ urlpatterns = [
     path("export/", views.stakeholder_export, name="stakeholder_export"),
     path("<int:stakeholder_pk>/", views.stakeholder_detail, name="stakeholder_detail"),
     path("<int:stakeholder_pk>/edit/", views.stakeholder_edit, name="stakeholder_edit"),
+    path(
+        "<int:stakeholder_pk>/data/",
+        privacy_views.stakeholder_data_export,
+        name="stakeholder_data_export",
+    ),
+    path("<int:stakeholder_pk>/erase/", privacy_views.stakeholder_erase, name="stakeholder_erase"),
     path(
         "<int:stakeholder_pk>/cycles/",
         views.stakeholder_link_cycle,

@@ -57,6 +57,7 @@ LIST_FIELDS = (
     "influence",
     "interest",
     "relationship_strength",
+    "erased_at",
 )
 
 
@@ -140,6 +141,9 @@ def stakeholder_create(request: HttpRequest) -> HttpResponse:
 @allowed_by(policies.can_edit_stakeholders)
 def stakeholder_edit(request: HttpRequest, stakeholder_pk: int) -> HttpResponse:
     stakeholder = selectors.get_stakeholder_for_request(request, stakeholder_pk)
+    if stakeholder.is_erased:
+        messages.error(request, services.ERASED_READ_ONLY)
+        return redirect("stakeholders:stakeholder_detail", _slug(request), stakeholder.pk)
     form = StakeholderForm(*_posted(request), instance=stakeholder)
     if request.method == "POST" and form.is_valid():
         try:
@@ -165,7 +169,8 @@ def _detail_context(request: HttpRequest, stakeholder: Stakeholder, **extra) -> 
         "stakeholder": stakeholder,
         "links": links,
         "show_contact": policies.can_see_contact_details(membership, stakeholder),
-        "can_edit": staff,
+        "can_edit": staff and not stakeholder.is_erased,
+        "can_handle_privacy": policies.can_handle_privacy_requests(membership),
         "timeline": selectors.relationship_timeline(stakeholder=stakeholder) if staff else [],
         "today": timezone.localdate(),
     }

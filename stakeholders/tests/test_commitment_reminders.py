@@ -78,3 +78,20 @@ def test_steering_meeting_tomorrow_tells_the_lead_and_member_seats(
         [lead.email, users[Role.COMMUNITY_LEAD].email]
     )
     assert "Steering group meets tomorrow at 18:30" in mail.outbox[0].subject
+
+
+def test_a_board_member_on_the_steering_group_can_open_the_meeting_reminder_link(
+    org, users, client_for, django_capture_on_commit_callbacks
+):
+    board = users[Role.GOVERNANCE]
+    cycle = make_cycle(org, governance_members=(board,))
+    make_steering_member(cycle, "nhs", user=board)
+    meeting = make_meeting(cycle, held_on=DUE, starts_at=time(18, 30))
+    assert sweep(date(2026, 5, 5), django_capture_on_commit_callbacks) == 1
+
+    (message,) = [m for m in mail.outbox if m.to == [board.email]]
+    path = f"/o/{org.slug}/stakeholders/cycles/{cycle.pk}/steering/meetings/{meeting.pk}/"
+    assert path in message.body
+    response = client_for(board).get(path)
+    assert response.status_code == 200
+    assert b"<form" not in response.content.split(b"<main", 1)[1]  # read-only for the board

@@ -11,7 +11,7 @@ from tests.matrix import STAFF, assert_role_matrix
 
 from .builders import link, make_decision, make_meeting, make_stakeholder, make_steering_member
 
-VIEWERS = STAFF | {Role.COMMUNITY_LEAD}
+VIEWERS = STAFF | {Role.COMMUNITY_LEAD, Role.GOVERNANCE}
 
 
 def url(org, name, *args):
