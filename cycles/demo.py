@@ -12,6 +12,9 @@ from t2a.models import Role
 from . import services
 from .models import (
     CaseForChange,
+    ClosureItem,
+    ClosureItemKey,
+    ClosureState,
     Cycle,
     CycleStatus,
     DataSource,
@@ -197,7 +200,91 @@ def seed(demo: DemoOrganisation, *, large: bool) -> None:
         if large:
             _seed_many(demo)
         else:
-            _seed_maternity(demo)
+            maternity = _seed_maternity(demo)
+            _seed_previous_iteration(demo, maternity)
+            _seed_closing(demo)
+
+
+PREVIOUS_SLUG = "maternity-and-neonatal-services-leicester-2025"
+CLOSING_SLUG = "childhood-immunisations-braunstone"
+PREVIOUS_ADAPT = (
+    "Start in the evenings and at weekends: most women we wanted to hear from work shifts. "
+    "Go to the mosque and the Somali women's group first, not the GP surgery, and bring "
+    "interpreters we have paid for rather than relatives."
+)
+
+
+def _seed_previous_iteration(demo: DemoOrganisation, maternity: Cycle) -> None:
+    """The maternity cycle's first iteration, closed responsibly, so the demo shows a chain
+    of two iterations (and a finished closure checklist). Closed through the services, so
+    it meets the same rule as any other cycle."""
+    people, lead = demo.people, demo.people[Role.ENGAGEMENT_LEAD]
+    previous = Cycle.objects.filter(slug=PREVIOUS_SLUG).first()
+    if previous is None:
+        today = timezone.localdate()
+        previous = Cycle.objects.create(
+            organisation=demo.organisation,
+            slug=PREVIOUS_SLUG,
+            lead=lead,
+            start_date=today - timedelta(days=450),
+            target_date=today - timedelta(days=90),
+            current_stage=5,
+            **(MATERNITY | {"title": "Maternity and neonatal services in Leicester 2025"}),
+        )
+        previous.community_leads.set([people[Role.COMMUNITY_LEAD]])
+        previous.governance_members.set([people[Role.GOVERNANCE]])
+        services.cycle_start_closing(cycle=previous, by=lead)
+        for key, state, note in (
+            (ClosureItemKey.COMMUNICATED, ClosureState.DONE,
+             "Told every café group and the steering group three months before the end."),
+            (ClosureItemKey.LEARNING_SHARED, ClosureState.DONE,
+             "Shared at a community celebration at the Highfields Centre, in four languages."),
+            (ClosureItemKey.THANKED, ClosureState.DONE,
+             "Certificates for every community lead and a shared meal for the groups."),
+            (ClosureItemKey.TRANSITION, ClosureState.EXPLAINED,
+             "The council's community champions scheme opens in the spring; we will offer "
+             "places to everyone who took part then."),
+        ):  # fmt: skip
+            services.closure_item_update(cycle=previous, key=key, state=state, note=note, by=lead)
+        services.cycle_close(cycle=previous, by=lead)
+    if maternity.previous_iteration_id is None and maternity.pk != previous.pk:
+        Cycle.objects.filter(pk=maternity.pk, previous_iteration__isnull=True).update(
+            previous_iteration=previous, starting_notes=PREVIOUS_ADAPT
+        )
+        maternity.refresh_from_db()
+
+
+def _seed_closing(demo: DemoOrganisation) -> None:
+    """A cycle that is closing, with its checklist part done."""
+    lead = demo.people[Role.ENGAGEMENT_LEAD]
+    if Cycle.objects.filter(slug=CLOSING_SLUG).exists():
+        return
+    today = timezone.localdate()
+    cycle = Cycle.objects.create(
+        organisation=demo.organisation,
+        slug=CLOSING_SLUG,
+        title="Childhood immunisations in Braunstone",
+        inequality="Fewer children in Braunstone have their MMR vaccinations by age five "
+        "than anywhere else in the city.",
+        place="Braunstone and Rowley Fields",
+        population_groups=["Young parents", "Families new to the area"],
+        status=CycleStatus.ACTIVE,
+        current_stage=5,
+        start_date=today - timedelta(days=400),
+        target_date=today + timedelta(days=30),
+        lead=lead,
+    )
+    cycle.community_leads.set([demo.people[Role.COMMUNITY_LEAD]])
+    cycle.governance_members.set([demo.people[Role.GOVERNANCE]])
+    services.cycle_start_closing(cycle=cycle, by=lead)
+    services.closure_item_update(
+        cycle=cycle, key=ClosureItemKey.COMMUNICATED, state=ClosureState.DONE,
+        note="Letters and a WhatsApp message to every family, two months ahead.", by=lead,
+    )  # fmt: skip
+    services.closure_item_update(
+        cycle=cycle, key=ClosureItemKey.THANKED, state=ClosureState.EXPLAINED,
+        note="The parents' group asked us to wait for their own end-of-term event.", by=lead,
+    )  # fmt: skip
 
 
 def _seed_maternity(demo: DemoOrganisation) -> Cycle:
@@ -354,3 +441,22 @@ def _seed_many(demo: DemoOrganisation) -> None:
             )
             for s in range(1, stage)
         )
+        if cycle.status in (CycleStatus.CLOSING, CycleStatus.CLOSED):
+            # Closed cycles met the closure rule; closing ones are part way through it.
+            done = len(ClosureItemKey) if cycle.status == CycleStatus.CLOSED else 2
+            ClosureItem.objects.bulk_create(
+                ClosureItem(
+                    organisation=organisation, cycle=cycle, key=key,
+                    state=ClosureState.DONE if i < done else ClosureState.NOT_YET,
+                )
+                for i, key in enumerate(ClosureItemKey)
+            )  # fmt: skip
+    # A five-iteration chain (four closed iterations, then an active one), for the chain's
+    # query count at scale.
+    chain = ["cycle-04", "cycle-09", "cycle-14", "cycle-19", "cycle-20"]
+    by_slug = dict(Cycle.objects.filter(slug__in=chain).values_list("slug", "pk"))
+    for previous, following in zip(chain, chain[1:], strict=False):
+        if previous in by_slug and following in by_slug:
+            Cycle.objects.filter(pk=by_slug[following], previous_iteration__isnull=True).update(
+                previous_iteration=by_slug[previous]
+            )

@@ -13,6 +13,8 @@ from .models import (
     INCLUSION_PROMPTS,
     LONG_TEXT,
     CaseForChange,
+    ClosureItemKey,
+    ClosureState,
     Cycle,
     CycleStatus,
     DataSource,
@@ -100,6 +102,13 @@ class CycleForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="They will be able to read this cycle.",
     )
+    starting_notes = long_text(
+        "Starting notes",
+        required=False,
+        rows=4,
+        help_text="What to do differently this time. When a cycle is repeated, this starts "
+        "with what the last iteration's annual evaluation says to adapt.",
+    )
 
     class Meta:
         model = Cycle
@@ -114,6 +123,7 @@ class CycleForm(forms.ModelForm):
             "lead",
             "community_leads",
             "governance_members",
+            "starting_notes",
         ]
         labels = {
             "title": "Cycle title",
@@ -123,6 +133,8 @@ class CycleForm(forms.ModelForm):
             "target_date": "Target date",
         }
         help_texts = {
+            "status": "A cycle moves to closing before it closes. It can only close once "
+            "every step of its closure checklist is done or explained.",
             "title": "For example, Maternity and neonatal services in Leicester.",
             "inequality": "One line. For example, Black women are almost four times more "
             "likely to die in pregnancy than white women.",
@@ -408,3 +420,51 @@ class EthicsLogEntryForm(forms.ModelForm):
             self.fields[name].error_messages["max_length"] = (
                 f"{label} must be {LONG_TEXT:,} characters or fewer (it has %(show_value)d)."
             )
+
+
+class ClosureItemForm(forms.Form):
+    """Record one step of the closure checklist."""
+
+    state = forms.ChoiceField(
+        label="Where is this step?",
+        choices=[
+            (ClosureState.DONE, "Done"),
+            (ClosureState.EXPLAINED, "Not done, and I will explain why"),
+            (ClosureState.NOT_YET, "Not yet"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Say whether this step is done, not done with a reason, or not yet.",
+            "invalid_choice": "Choose done, not done with a reason, or not yet.",
+        },
+    )
+    note = long_text(
+        "What was done, or why not",
+        required=False,
+        rows=4,
+        help_text="Needed when the step was not done: say why, so governance can see the "
+        "reason. Optional when it was done, for example who was thanked and how.",
+    )
+
+    def __init__(self, *args, key: str, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.key = key
+        self.fields["state"].label = f"{ClosureItemKey(key).label}: where is this step?"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("state") == ClosureState.EXPLAINED and not cleaned.get("note", "").strip():
+            self.add_error("note", "Explain why this step was not done.")
+        return cleaned
+
+
+class NextIterationForm(forms.Form):
+    title = forms.CharField(
+        label="Title of the next iteration",
+        max_length=200,
+        help_text="For example, the same title with the year or iteration number.",
+        error_messages={"required": "Enter a title for the next iteration."},
+    )
+    start_date = forms.DateField(
+        label="Start date", required=False, widget=DateInput(), help_text=DATE_HINT
+    )

@@ -62,6 +62,24 @@ class Cycle(TenantModel):
     governance_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+"
     )
+    # Repeating the cycle (issue 8): the next iteration points back at the one it repeats.
+    # SET_NULL, not PROTECT: deleting an organisation cascades through all its cycles, and
+    # PROTECT would refuse that (and any erasure); losing a link is better than being
+    # unable to delete. A cycle has at most one next iteration (the constraint below).
+    previous_iteration = models.ForeignKey(
+        "self",
+        verbose_name="previous iteration",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="next_iterations",
+    )
+    starting_notes = models.TextField(
+        "starting notes",
+        blank=True,
+        help_text="What to adapt from the previous iteration, carried over from its "
+        "annual evaluation.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -69,6 +87,12 @@ class Cycle(TenantModel):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "slug"], name="cycle_slug_unique"),
+            models.UniqueConstraint(
+                fields=["organisation", "previous_iteration"], name="cycle_one_next_iteration"
+            ),
+            models.CheckConstraint(
+                condition=~Q(previous_iteration=F("pk")), name="cycle_not_its_own_iteration"
+            ),
             models.CheckConstraint(
                 condition=Q(current_stage__gte=1, current_stage__lte=5),
                 name="cycle_stage_1_to_5",
@@ -432,3 +456,92 @@ class Report(TenantModel):
     @property
     def pending(self) -> bool:
         return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+# --- Responsible closure and the next iteration (issue 8) ---------------------------------
+
+
+class ClosureItemKey(models.TextChoices):
+    """The model's responsible-closure steps, in its order."""
+
+    COMMUNICATED = "communicated", "Closure communicated clearly and early"
+    LEARNING_SHARED = "learning_shared", "Learning and outcomes shared"
+    THANKED = "thanked", "Contributors thanked and recognised"
+    TRANSITION = "transition", "Transition into longer-term opportunities offered"
+    ACTIONS_HANDED_OVER = "actions_handed_over", "Open actions handed over or closed with a reason"
+
+
+class ClosureState(models.TextChoices):
+    NOT_YET = "not_yet", "Not yet"
+    DONE = "done", "Done"
+    EXPLAINED = "explained", "Not done, with a reason"
+
+
+class ClosureItem(TenantModel):
+    """One step of a cycle's closure checklist, as the engagement lead recorded it.
+
+    The rows are written when the cycle moves to closing (missing rows read as "not
+    yet"). Two steps can also be met by the data: a published report-back shares the
+    learning, and no open action left behind means the actions are handed over or closed
+    (`cycles.closure` works out what each step shows). `note` says what was done, or,
+    for "explained", why it was not: an explanation is never blank.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="closure_items")
+    key = models.CharField(max_length=30, choices=ClosureItemKey.choices)
+    state = models.CharField(
+        max_length=10, choices=ClosureState.choices, default=ClosureState.NOT_YET
+    )
+    note = models.TextField(max_length=LONG_TEXT, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle", "key"], name="closure_item_once_per_cycle"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="explained") | ~Q(note=""),
+                name="closure_item_explained_has_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cycle}: {self.get_key_display()} ({self.get_state_display()})"
+
+
+class ActionHandover(TenantModel):
+    """An open action of a cycle carried into its next iteration as a copy.
+
+    Kept here rather than on the action, so the actions app needs no change: the closing
+    cycle's checklist reads these rows to show which open actions were handed over. The
+    rows go with the next iteration if it is ever deleted, which correctly puts those
+    actions back among the ones left open.
+    """
+
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="action_handovers")
+    next_cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="+")
+    carried_to = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="+")
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    handed_over_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "action"], name="action_handed_over_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(cycle=F("next_cycle")), name="action_handover_to_another_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id} handed over to {self.next_cycle_id}"

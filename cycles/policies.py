@@ -30,3 +30,18 @@ def can_use_reports(membership: Membership) -> bool:
     """See, request and download a cycle's PDF reports: staff and the governance board (for
     the cycles they sit on, through `cycles_visible_to`); not community leads."""
     return membership.role in STAFF_ROLES or membership.role == Role.GOVERNANCE
+
+
+def can_view_closure(membership: Membership) -> bool:
+    """Read a cycle's closure checklist: everyone who sees the cycle (community leads and
+    governance members only for their own cycles, through `cycles_visible_to`)."""
+    return True
+
+
+def can_edit_closure(membership: Membership) -> bool:
+    """Move a cycle to closing, record its closure steps and close it."""
+    return membership.role in STAFF_ROLES
+
+
+def can_start_next_iteration(membership: Membership) -> bool:
+    return membership.role in STAFF_ROLES

@@ -59,16 +59,16 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
     ),
     # Stage 4, "Co-production and action".
     4: (
-        ReadinessItem("priorities_ranked", "Priorities ranked with community leads", measure=None),
+        ReadinessItem("priorities_ranked", "Priorities ranked with community leads", measure="actions.readiness.priorities_ranked"),
         ReadinessItem("insight_linked", "Every insight linked to a priority or marked out of scope with a reason", measure="feedback.readiness.insight_linked"),
         ReadinessItem("action_plan_signed_off", "Action plan signed off by the community leads", measure="actions.readiness.action_plan_signed_off"),
     ),
     # Stage 5, "System accountability".
     5: (
-        ReadinessItem("report_back_published", "A \u201cyou said, we did\u201d report-back published", measure=None),
-        ReadinessItem("progress_updates_on_time", "Progress updates published within each action's cadence", measure=None),
-        ReadinessItem("escalations_decided", "Every escalation to governance has a decision", measure=None),
-        ReadinessItem("evaluation_written", "Annual evaluation written, with success evidence and ripple effects", measure=None),
+        ReadinessItem("report_back_published", "A \u201cyou said, we did\u201d report-back published", measure="feedback.readiness.report_back_published"),
+        ReadinessItem("progress_updates_on_time", "Progress updates published within each action's cadence", measure="actions.readiness.progress_updates_on_time"),
+        ReadinessItem("escalations_decided", "Every escalation to governance has a decision", measure="actions.readiness.escalations_decided"),
+        ReadinessItem("evaluation_written", "Annual evaluation written, with success evidence and ripple effects", measure="actions.readiness.evaluation_written"),
         ReadinessItem("closure_responsible", "Responsible closure: communicated early, learning shared, contributors thanked, transition offered", measure=None),
     ),
 }

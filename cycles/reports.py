@@ -313,6 +313,13 @@ def _plan_data(cycle: Cycle) -> dict:
     }
 
 
+def _trend_value(value) -> int | float | None:
+    if value is None:
+        return None
+    value = round(float(value), 1)
+    return int(value) if value.is_integer() else value
+
+
 def _indicator_data(cycle: Cycle) -> list[dict]:
     try:
         from actions.indicators import trust_indicators
@@ -323,7 +330,94 @@ def _indicator_data(cycle: Cycle) -> list[dict]:
     found = trust_indicators(
         organisation=cycle.organisation, membership=reader, cycles=[cycle], cycle=cycle
     )
-    return [{"label": i.label, "figure": i.figure, "detail": i.detail} for i in found]
+    return [
+        {
+            "label": i.label,
+            "figure": i.figure,
+            "detail": i.detail,
+            "trend_unit": i.trend_unit,
+            "trend": [
+                {"month": f"{month:%b %Y}", "value": _trend_value(v)} for month, v in i.trend
+            ],
+        }
+        for i in found
+    ]
+
+
+def _report_back_data(cycle: Cycle) -> dict:
+    """Report-backs published to the community, oldest first, and how many are drafts."""
+    from feedback.models import Channel, ReportBack
+
+    labels = dict(Channel.choices)
+    found = list(
+        ReportBack.objects.filter(cycle=cycle)
+        .annotate(
+            insight_count=Count("insights", distinct=True),
+            action_count=Count("actions", distinct=True),
+        )
+        .order_by("published_at", "pk")
+        .values(
+            "title", "published_at", "channels", "other_channel", "audience",
+            "insight_count", "action_count",
+        )
+    )  # fmt: skip
+    published = []
+    for r in found:
+        if r["published_at"] is None:
+            continue
+        channels = [labels.get(c, c) for c in r["channels"] or [] if c != "other"]
+        if r["other_channel"]:
+            channels.append(r["other_channel"])
+        published.append(
+            {
+                "title": r["title"],
+                "published_on": _date(timezone.localdate(r["published_at"])),
+                "channels": ", ".join(channels),
+                "audience": r["audience"],
+                "insights": r["insight_count"],
+                "actions": r["action_count"],
+            }
+        )
+    return {"published": published, "drafts": len(found) - len(published)}
+
+
+def _evaluation_data(cycle: Cycle) -> dict:
+    from actions.evaluation import evaluation_for, evaluation_sections
+
+    evaluation = evaluation_for(cycle)
+    return {
+        "exists": evaluation is not None,
+        "updated_on": _date(evaluation and timezone.localdate(evaluation.updated_at)),
+        "sections": [
+            {"field": s["field"], "heading": s["heading"], "group": s["group"], "text": s["text"]}
+            for s in evaluation_sections(evaluation)
+        ],
+    }
+
+
+def _ripple_data(cycle: Cycle) -> list[dict]:
+    """The ripple-effect map as plain rows in display order (sensitive insight left out:
+    the report goes to the governance board)."""
+    from actions.ripple import build_tree, effects_of, tree_rows
+
+    return tree_rows(build_tree(effects_of(cycle)), may_see_sensitive=False)
+
+
+def _pulse_data(cycle: Cycle) -> dict | None:
+    """The trust pulse survey's results, when the feedback app has it (None otherwise)."""
+    try:
+        from feedback.pulse import pulse_report_data
+    except ImportError:
+        return None
+    found = pulse_report_data(cycle)
+    return {
+        "responses": int(found["responses"]),
+        "averages": [{"label": a["label"], "average": a["average"]} for a in found["averages"]],
+        "trend": [
+            {"cycle": str(t["cycle"]), "averages": dict(t["averages"])} for t in found["trend"]
+        ],
+        "comments": [str(c) for c in found["comments"]],
+    }
 
 
 def report_data(cycle: Cycle, kind: str) -> dict:
@@ -337,7 +431,13 @@ def report_data(cycle: Cycle, kind: str) -> dict:
         data["reach"] = _reach_data(cycle)
         data["insight"] = _insight_data(cycle)
         data |= _plan_data(cycle)
+        data["report_backs"] = _report_back_data(cycle)
         data["indicators"] = _indicator_data(cycle)
+        data["evaluation"] = _evaluation_data(cycle)
+        data["ripple"] = _ripple_data(cycle)
+        pulse = _pulse_data(cycle)
+        if pulse is not None:
+            data["pulse"] = pulse
     return data
 
 
@@ -385,8 +485,61 @@ def report_retry(*, report: Report, requested_by: User) -> tuple[Report, bool]:
     return report_request(cycle=report.cycle, kind=report.kind, requested_by=requested_by)
 
 
+# The ripple-effect map on an A4 page inside report.css's margins, leaving room for the
+# chapter heading and the key above the first slice.
+PRINT_WIDTH_MM, PRINT_HEIGHT_MM = 174, 205
+
+
+def _drawings(data: dict) -> dict:
+    """SVG made from the data at render time (the data, and so its hash, stays plain)."""
+    if data["kind"] != ReportKind.ANNUAL_EVALUATION:
+        return {}
+    from actions.indicators import sparkline
+    from actions.ripple import legend_svg, nested, print_fit, ripple_svg
+
+    rows = data.get("ripple") or []
+    slices = []
+    if rows:
+        scale, per_page = print_fit(rows, width_mm=PRINT_WIDTH_MM, height_mm=PRINT_HEIGHT_MM)
+        slices = ripple_svg(
+            rows,
+            title=f"Ripple-effect map for {data['cycle']['title']}",
+            id_prefix="ripple-print",
+            max_rows=per_page,
+            mm_per_unit=scale,
+        )
+    return {
+        "ripple_slices": slices,
+        "ripple_tree": nested(rows),
+        "ripple_legend": legend_svg() if rows else "",
+        "sparklines": [
+            sparkline(
+                [point["value"] for point in i.get("trend", [])],
+                label=f"{i['label']}, {i.get('trend_unit', '')}",
+            )
+            for i in data.get("indicators", [])
+        ],
+    }
+
+
 def report_render_html(data: dict) -> str:
-    return render_to_string(TEMPLATES[data["kind"]], {"data": data, "report": data})
+    context = {"data": data, "report": data, **_drawings(data)}
+    indicators = data.get("indicators") or []
+    if context.get("sparklines"):
+        context["indicator_rows"] = list(zip(indicators, context["sparklines"], strict=True))
+        # Month by month: a row per month, a column per indicator.
+        months = [point["month"] for point in indicators[0].get("trend", [])]
+        context["trend_table"] = [
+            {
+                "month": month,
+                "values": [
+                    (i["trend"][n]["value"] if n < len(i.get("trend", [])) else None)
+                    for i in indicators
+                ],
+            }
+            for n, month in enumerate(months)
+        ]
+    return render_to_string(TEMPLATES[data["kind"]], context)
 
 
 def report_build(*, report: Report) -> Report:

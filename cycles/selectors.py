@@ -1,10 +1,12 @@
-"""Reads: which cycles a member may see, and fetching one for a request.
+"""Reads: which cycles a member may see, fetching one for a request, and a cycle's chain
+of iterations.
 
-Other apps (stakeholders, feedback, actions) reuse these two functions, so keep their
-names and signatures stable.
+Other apps (stakeholders, feedback, actions) reuse these functions, so keep their names
+and signatures stable.
 """
 
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -31,3 +33,72 @@ def get_cycle_for_request(request: HttpRequest, cycle_pk: int) -> Cycle:
     return get_object_or_404(
         cycles_visible_to(request.membership).select_related("lead"), pk=cycle_pk
     )
+
+
+# Far more iterations than any real chain has; it bounds the recursive walk if a chain
+# ever loops (links written outside the next-iteration service).
+MAX_ITERATIONS = 100
+
+_CHAIN_SQL = """
+WITH RECURSIVE up(id, prev, depth) AS (
+    SELECT id, previous_iteration_id, 0 FROM {table}
+    WHERE id = %s AND organisation_id = %s
+  UNION ALL
+    SELECT c.id, c.previous_iteration_id, up.depth + 1 FROM {table} c
+    JOIN up ON c.id = up.prev
+    WHERE up.depth < %s AND c.organisation_id = %s
+),
+root(id) AS (SELECT id FROM up ORDER BY depth DESC LIMIT 1),
+down(id, depth) AS (
+    SELECT id, 0 FROM root
+  UNION ALL
+    SELECT c.id, down.depth + 1 FROM {table} c
+    JOIN down ON c.previous_iteration_id = down.id
+    WHERE down.depth < %s AND c.organisation_id = %s
+)
+SELECT id FROM up UNION SELECT id FROM down
+"""
+
+
+def cycle_iterations(cycle: Cycle) -> list[Cycle]:
+    """Every iteration of the chain this cycle belongs to, oldest first (itself included).
+
+    One query whatever the chain's length: a recursive walk up to the first iteration and
+    down from it, inside the cycle's own organisation. A loop (only possible if links were
+    written by hand) is cut at MAX_ITERATIONS and each cycle appears once.
+    """
+    if cycle.pk is None:
+        return [cycle]
+    org = cycle.organisation_id
+    sql = _CHAIN_SQL.format(table=Cycle._meta.db_table)
+    params = (cycle.pk, org, MAX_ITERATIONS, org, MAX_ITERATIONS, org)
+    # A constant statement (only the table name comes from the model); every value is a
+    # parameter, so nothing from a request reaches the SQL text.
+    chain_ids = RawSQL(sql, params)  # noqa: S611
+    members = {
+        c.pk: c
+        for c in Cycle.objects.filter(organisation_id=org, pk__in=chain_ids)
+        .select_related(None)
+        .order_by("created_at", "pk")
+    }
+    if cycle.pk not in members:
+        return [cycle]
+    members[cycle.pk] = cycle  # the caller's own instance, with whatever it has loaded
+    # Order by following the links from the first iteration; anything left over (a loop
+    # or a hand-made branch) follows in creation order.
+    following = {}
+    for c in members.values():
+        if c.previous_iteration_id in members:
+            following.setdefault(c.previous_iteration_id, c)
+    first = next(
+        (c for c in members.values() if c.previous_iteration_id not in members),
+        members[cycle.pk],
+    )
+    chain, seen = [], set()
+    node = first
+    while node is not None and node.pk not in seen:
+        chain.append(node)
+        seen.add(node.pk)
+        node = following.get(node.pk)
+    chain.extend(c for c in members.values() if c.pk not in seen)
+    return chain

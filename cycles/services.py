@@ -4,16 +4,22 @@ from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
 from t2a.models import Organisation, User
 
-from . import readiness
+from . import closure, readiness
 from .models import (
+    ActionHandover,
     CaseForChange,
     CaseForChangeRevision,
     CaseForChangeStatus,
+    ClosureItem,
+    ClosureItemKey,
+    ClosureState,
     Cycle,
+    CycleStatus,
     DataSource,
     EthicsLogEntry,
     InclusionPrompts,
@@ -47,24 +53,283 @@ def cycle_create(
     governance_members=(),
 ) -> Cycle:
     cycle = Cycle(organisation=organisation, **fields)
+    if cycle.status == CycleStatus.CLOSED:
+        raise ValidationError(
+            {
+                "status": "A new cycle cannot start closed: closing needs its closure checklist "
+                "done or explained first. Start it as draft or active."
+            }
+        )
     cycle.slug = _unique_slug(organisation, cycle.title)
     cycle.full_clean()
     cycle.save()
     cycle.community_leads.set(community_leads)
     cycle.governance_members.set(governance_members)
+    if cycle.status == CycleStatus.CLOSING:
+        _open_closure_checklist(cycle)
     return cycle
 
 
 @transaction.atomic
 def cycle_update(*, cycle: Cycle, fields: dict, community_leads, governance_members) -> Cycle:
+    # Lock the row: closing is decided on the checklist as it stands, so nobody may change
+    # an item (which locks the cycle too) between the check and the save.
+    previous = Cycle.objects.select_for_update().values_list("status", flat=True).get(pk=cycle.pk)
     # The slug stays as it was: public pages link to it.
     for name, value in fields.items():
         setattr(cycle, name, value)
+    if cycle.status == CycleStatus.CLOSED and previous != CycleStatus.CLOSED:
+        _refuse_unless_settled(cycle, field="status")
     cycle.full_clean()
     cycle.save()
     cycle.community_leads.set(community_leads)
     cycle.governance_members.set(governance_members)
+    if cycle.status in CLOSURE_STATUSES and previous not in CLOSURE_STATUSES:
+        _open_closure_checklist(cycle)
     return cycle
+
+
+# Responsible closure ----------------------------------------------------------------
+
+CLOSURE_STATUSES = (CycleStatus.CLOSING, CycleStatus.CLOSED)
+
+
+def _open_closure_checklist(cycle: Cycle) -> None:
+    """Write the checklist's rows (once: a cycle that closes twice keeps what it had)."""
+    org_id = cycle.organisation_id
+    ClosureItem.objects.bulk_create(
+        [ClosureItem(organisation_id=org_id, cycle=cycle, key=key) for key in ClosureItemKey],
+        ignore_conflicts=True,
+    )
+
+
+def _refuse_unless_settled(cycle: Cycle, *, field: str | None = None) -> None:
+    checklist = closure.checklist_for(cycle)
+    if checklist.all_settled:
+        return
+    unsettled = checklist.unsettled
+    steps = "; ".join(item.label.lower() for item in unsettled)
+    count = len(unsettled)
+    message = (
+        f"This cycle cannot close yet: {count} closure step{'s' if count != 1 else ''} "
+        f"{'are' if count != 1 else 'is'} neither done nor explained ({steps}). "
+        "Mark each one done, or explain why not, on the closure checklist."
+    )
+    raise ValidationError({field: message} if field else message)
+
+
+def _lock(cycle: Cycle) -> Cycle:
+    return Cycle.objects.select_for_update().get(pk=cycle.pk)
+
+
+@transaction.atomic
+def cycle_start_closing(*, cycle: Cycle, by: User) -> Cycle:
+    """Move a draft or active cycle to closing, which opens its closure checklist."""
+    locked = _lock(cycle)
+    if locked.status in CLOSURE_STATUSES:
+        raise ValidationError(f"This cycle is already {locked.get_status_display().lower()}.")
+    locked.status = CycleStatus.CLOSING
+    locked.save(update_fields=["status", "updated_at"])
+    _open_closure_checklist(locked)
+    cycle.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
+    """Close a closing cycle: refused unless every closure step is done or explained."""
+    locked = _lock(cycle)
+    if locked.status != CycleStatus.CLOSING:
+        raise ValidationError(
+            "This cycle is already closed."
+            if locked.status == CycleStatus.CLOSED
+            else "Move the cycle to closing first, then work through its closure checklist."
+        )
+    _refuse_unless_settled(locked)
+    locked.status = CycleStatus.CLOSED
+    locked.save(update_fields=["status", "updated_at"])
+    cycle.status = locked.status
+    return locked
+
+
+@transaction.atomic
+def closure_item_update(*, cycle: Cycle, key: str, state: str, note: str, by: User) -> ClosureItem:
+    """Record one closure step as done, explained (with the reason) or not yet."""
+    locked = _lock(cycle)
+    if locked.status == CycleStatus.CLOSED:
+        raise ValidationError(
+            "This cycle is closed, so its closure checklist can no longer change. To change "
+            "it, reopen the cycle by editing its status."
+        )
+    if locked.status != CycleStatus.CLOSING:
+        raise ValidationError("The closure checklist opens when the cycle moves to closing.")
+    note = note.strip()
+    if state == ClosureState.EXPLAINED and not note:
+        raise ValidationError({"note": "Explain why this step was not done."})
+    if key == ClosureItemKey.ACTIONS_HANDED_OVER and state == ClosureState.DONE:
+        left = closure.checklist_for(locked).actions.left_open
+        if left:
+            raise ValidationError(
+                {
+                    "state": f"{left} action{'s are' if left != 1 else ' is'} still open. "
+                    "Start the next iteration to hand them over, mark them done or dropped "
+                    "with a reason in the action plan, or explain why they stay open."
+                }
+            )
+    item, _ = ClosureItem.objects.get_or_create(
+        organisation_id=locked.organisation_id, cycle=locked, key=key
+    )
+    item.state = state
+    item.note = note
+    item.updated_by = by
+    item.full_clean()
+    item.save()
+    return item
+
+
+# Repeating the cycle ----------------------------------------------------------------
+
+NEXT_ITERATION_FROM = CLOSURE_STATUSES
+
+
+@transaction.atomic
+def cycle_start_next_iteration(*, cycle: Cycle, by: User, title: str, start_date=None) -> Cycle:
+    """Start the next iteration of a closing or closed cycle, in one transaction.
+
+    The new cycle starts in draft at stage 1 with a fresh case for change, and carries:
+    the cycle's own description and people (inequality, place, groups, engagement lead,
+    community leads, governance members); its stakeholders and steering group seats; its
+    theory of change (to agree again with communities); its open actions, copied into a
+    draft plan (with the priorities they hang off) and recorded as handed over; and the
+    annual evaluation's "what to adapt" as starting notes. Nothing else: not the insight,
+    activities, report-backs, finished actions, ethics log or inclusion answers.
+    """
+    from actions import services as action_services
+    from actions.models import FINISHED_STATUSES, Action, ActionPlan, PlanStatus, Priority
+    from stakeholders.models import StakeholderCycle, SteeringGroupMember
+
+    locked = _lock(cycle)
+    if locked.status not in NEXT_ITERATION_FROM:
+        raise ValidationError(
+            "Start the next iteration once this cycle is closing or closed: it carries the "
+            "open actions and what the evaluation says to adapt."
+        )
+    existing = Cycle.objects.filter(previous_iteration=locked).values_list("title", flat=True)
+    if existing:
+        raise ValidationError(f"This cycle already has a next iteration: {existing[0]}.")
+    org_id = locked.organisation_id
+    new = Cycle(
+        organisation_id=org_id,
+        title=title,
+        inequality=locked.inequality,
+        place=locked.place,
+        population_groups=list(locked.population_groups),
+        lead=locked.lead,
+        status=CycleStatus.DRAFT,
+        current_stage=1,
+        start_date=start_date,
+        previous_iteration=locked,
+        starting_notes=closure.what_to_adapt(locked),
+    )
+    new.slug = _unique_slug(locked.organisation, title)
+    new.full_clean()
+    new.save()
+    new.community_leads.set(locked.community_leads.all())
+    new.governance_members.set(locked.governance_members.all())
+
+    StakeholderCycle.objects.bulk_create(
+        StakeholderCycle(
+            organisation_id=org_id, cycle=new, stakeholder_id=link.stakeholder_id, role=link.role
+        )
+        for link in StakeholderCycle.objects.filter(cycle=locked).order_by("pk")
+    )
+    SteeringGroupMember.objects.bulk_create(
+        SteeringGroupMember(
+            organisation_id=org_id,
+            cycle=new,
+            stakeholder_id=seat.stakeholder_id,
+            user_id=seat.user_id,
+            sector=seat.sector,
+            role=seat.role,
+        )
+        for seat in SteeringGroupMember.objects.filter(cycle=locked).order_by("pk")
+    )
+    # Agreed with communities for the last iteration, not yet for this one.
+    TheoryOfChangeItem.objects.bulk_create(
+        TheoryOfChangeItem(
+            organisation_id=org_id, cycle=new, kind=item.kind, text=item.text,
+            position=item.position,
+        )
+        for item in TheoryOfChangeItem.objects.filter(cycle=locked).order_by("pk")
+    )  # fmt: skip
+
+    open_actions = list(
+        Action.objects.filter(plan__cycle=locked)
+        .exclude(status__in=FINISHED_STATUSES)
+        .exclude(Exists(ActionHandover.objects.filter(action=OuterRef("pk"))))
+        .select_related("priority", "plan")
+        .order_by("pk")
+    )
+    if open_actions:
+        plan = ActionPlan.objects.create(organisation_id=org_id, cycle=new)
+        priorities: dict[int, Priority] = {}
+        for action in open_actions:
+            if action.priority_id not in priorities:
+                priorities[action.priority_id] = Priority(
+                    organisation_id=org_id,
+                    cycle=new,
+                    title=action.priority.title,
+                    description=action.priority.description,
+                    created_by=by,
+                )
+        Priority.objects.bulk_create(priorities.values())
+        copies = Action.objects.bulk_create(
+            Action(
+                organisation_id=org_id,
+                plan=plan,
+                priority=priorities[action.priority_id],
+                **{name: getattr(action, name) for name in CARRIED_ACTION_FIELDS},
+            )
+            for action in open_actions
+        )
+        ActionHandover.objects.bulk_create(
+            ActionHandover(
+                organisation_id=org_id,
+                cycle=locked,
+                next_cycle=new,
+                action=action,
+                carried_to=copy,
+                handed_over_by=by,
+            )
+            for action, copy in zip(open_actions, copies, strict=True)
+        )
+        # The old plan's open actions now live on in the new one: stop asking for progress
+        # updates on both (reminders follow plans in delivery).
+        if open_actions[0].plan.status == PlanStatus.IN_DELIVERY:
+            action_services.action_plan_move(cycle=locked, by=by, to=PlanStatus.CLOSED)
+    return new
+
+
+# What an open action keeps when it is carried into the next iteration: the action itself
+# and its delivery state; not its progress updates, escalations or sign-offs, which belong
+# to the iteration they happened in (the handover record links back to them).
+CARRIED_ACTION_FIELDS = (
+    "title",
+    "description",
+    "owner_id",
+    "partners",
+    "start_date",
+    "due_date",
+    "community_measure",
+    "specific_result",
+    "metric",
+    "baseline",
+    "target",
+    "in_scope",
+    "out_of_scope_reason",
+    "status",
+    "cadence_days",
+)
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import report_views, views
+from . import closure_views, report_views, views
 
 app_name = "cycles"
 
@@ -10,6 +10,7 @@ cycle = "<int:cycle_pk>/"
 case = cycle + "case-for-change/"
 toc = cycle + "theory-of-change/"
 ethics = cycle + "ethics/"
+closure = cycle + "closure/"
 
 urlpatterns = [
     path("", views.cycle_list, name="cycle_list"),
@@ -61,6 +62,16 @@ urlpatterns = [
     path(ethics, views.ethics_log, name="ethics_log"),
     path(ethics + "new/", views.ethics_entry_create, name="ethics_entry_create"),
     path(ethics + "<int:ethics_entry_pk>/edit/", views.ethics_entry_edit, name="ethics_entry_edit"),
+    # Responsible closure and the next iteration (issue 8)
+    path(closure, closure_views.closure_checklist, name="closure"),
+    path(closure + "start/", closure_views.closure_start, name="closure_start"),
+    path(closure + "close/", closure_views.cycle_close, name="cycle_close"),
+    path(
+        closure + "steps/<slug:closure_key>/",
+        closure_views.closure_item_edit,
+        name="closure_item_edit",
+    ),
+    path(cycle + "next-iteration/", closure_views.next_iteration, name="next_iteration"),
     # PDF reports (issue 8)
     path(cycle + "reports/", report_views.report_list, name="report_list"),
     path(

@@ -22,7 +22,7 @@ from t2a.models import User
 from t2a.tenancy import allowed_by
 from t2a.views import add_errors
 
-from . import policies, readiness, services
+from . import closure, policies, readiness, services
 from .charts import inequality_chart
 from .forms import (
     AgreedOnForm,
@@ -40,6 +40,7 @@ from .models import (
     CaseForChange,
     CaseForChangeRevision,
     Cycle,
+    CycleStatus,
     DataSource,
     EthicsLogEntry,
     EthicsStatus,
@@ -49,7 +50,7 @@ from .models import (
     TheoryOfChangeItem,
     TheoryOfChangeKind,
 )
-from .selectors import cycles_visible_to, get_cycle_for_request
+from .selectors import cycle_iterations, cycles_visible_to, get_cycle_for_request
 
 PAGE_SIZE = 25
 PEOPLE = ("community_leads", "governance_members")
@@ -169,6 +170,9 @@ def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         open=Count("pk", filter=Q(status=EthicsStatus.OPEN)),
         overdue=Count("pk", filter=Q(review_date__lt=today) & ~Q(status=EthicsStatus.CLOSED)),
     )
+    iterations = _iterations(request, cycle)
+    closing = cycle.status in services.CLOSURE_STATUSES
+    manage_closure = policies.can_edit_closure(request.membership)
     context = {
         "cycle": cycle,
         "stages": stages,
@@ -176,8 +180,40 @@ def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         "case": CaseForChange.objects.filter(cycle=cycle).first(),
         "ethics": ethics,
         "can_edit": _can_edit(request),
+        "iterations": iterations,
+        "checklist": closure.checklist_for(cycle) if closing else None,
+        # A draft has not started yet: point to closing only once the cycle is active.
+        "can_start_closing": manage_closure and cycle.status == CycleStatus.ACTIVE,
+        "can_start_next": policies.can_start_next_iteration(request.membership)
+        and cycle.status in services.NEXT_ITERATION_FROM
+        and iterations["next"] is None,
     }
     return render(request, "cycles/cycle_detail.html", context)
+
+
+def _iterations(request: HttpRequest, cycle: Cycle) -> dict:
+    """The chain of iterations this cycle belongs to, for the cycle page: one query, and
+    for members who see only their own cycles one more, for which iterations they may
+    open (one they are not on is shown without its title or link)."""
+    chain = cycle_iterations(cycle)
+    index = next(i for i, c in enumerate(chain) if c.pk == cycle.pk)
+    if request.membership.role not in policies.STAFF_ROLES:
+        visible = set(
+            cycles_visible_to(request.membership)
+            .filter(pk__in=[c.pk for c in chain])
+            .values_list("pk", flat=True)
+        )
+    else:
+        visible = {c.pk for c in chain}
+    for c in chain:
+        c.visible_to_member = c.pk in visible
+    return {
+        "chain": chain,
+        "position": index + 1,
+        "total": len(chain),
+        "previous": chain[index - 1] if index > 0 else None,
+        "next": chain[index + 1] if index + 1 < len(chain) else None,
+    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -100,3 +100,25 @@ def make_ethics_entry(cycle: Cycle, **fields) -> EthicsLogEntry:
         return EthicsLogEntry.objects.create(
             organisation_id=cycle.organisation_id, cycle=cycle, **values
         )
+
+
+def make_closure(cycle: Cycle, states: dict | None = None, *, status: str = "closing") -> Cycle:
+    """Put the cycle in `status` with its closure steps recorded as `states`
+    ({key: state}, or {key: (state, note)}); steps not named are "not yet"."""
+    from cycles.models import ClosureItem, ClosureItemKey
+
+    with scopes_disabled():
+        Cycle.objects.filter(pk=cycle.pk).update(status=status)
+        cycle.refresh_from_db()
+        for key in ClosureItemKey:
+            value = (states or {}).get(key.value, "not_yet")
+            state, note = value if isinstance(value, tuple) else (value, "")
+            if state == "explained" and not note:
+                note = "We could not, and here is why."
+            ClosureItem.objects.update_or_create(
+                organisation_id=cycle.organisation_id,
+                cycle=cycle,
+                key=key,
+                defaults={"state": state, "note": note},
+            )
+    return cycle
