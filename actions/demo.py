@@ -19,7 +19,18 @@ from t2a.demo import DemoOrganisation
 from t2a.models import Membership, Role
 
 from . import services
-from .models import Action, ActionPlan, ActionStatus, PlanStatus, Priority, ProgressUpdate
+from .evaluation import evaluation_save
+from .models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Evaluation,
+    PlanStatus,
+    Priority,
+    ProgressUpdate,
+    RippleEffect,
+)
+from .ripple import effect_save
 
 LARGE_ACTIONS = 1000
 
@@ -60,10 +71,12 @@ def seed(demo: DemoOrganisation, *, large: bool) -> None:
     with scope(organisation=demo.organisation.pk):
         if large:
             _seed_many(demo)
+            _seed_many_evaluations(demo)
             return
         cycle = Cycle.objects.filter(slug=MATERNITY_SLUG).first()
         if cycle is not None:
             _seed_maternity(demo, cycle)
+            _seed_evaluation(demo, cycle)
 
 
 def _priorities(cycle: Cycle, by) -> list[Priority]:
@@ -225,3 +238,92 @@ def _seed_many(demo: DemoOrganisation) -> None:
         ),
         batch_size=500,
     )
+
+
+# --- stage 5: the evaluation and the ripple-effect map --------------------------------------
+
+EVALUATION = {
+    "what_worked": "Conversation cafés at the Highfields centre and the mosque, led by "
+    "community leads, reached women the service had not heard from before. Meeting in "
+    "trusted places, with interpreters, mattered more than anything we planned.",
+    "what_to_adapt": "Start delivery sooner after sign-off: two actions waited a month for "
+    "their first update. Book interpreters for every meeting from the start, and hold "
+    "evening sessions for women who work shifts.",
+    "evidence_confidence": "Two community leads now run the cafés themselves, and one spoke "
+    "at the maternity voices partnership for the first time.",
+    "evidence_relationships": "More women came back for a second café than came to the "
+    "first. Most promises made in conversations were kept on time.",
+    "evidence_system": "The trust board now hears a community item at every meeting, and "
+    "the interpreting budget was raised after the escalation.",
+    "evidence_services": "Early-booking leaflets exist in Somali, Gujarati and Urdu; an "
+    "evening antenatal clinic is being set up at the Highfields centre.",
+    "evidence_health": "It is too early to see a change in stillbirth rates. Early signs: "
+    "more women booking before 10 weeks in Spinney Hills. We will look at the rates again "
+    "in two years.",
+    "learning_next_steps": "Hand the cafés over to the community leads, with a small budget, "
+    "by the spring. In the next iteration, bring fathers and grandmothers in early.",
+}
+
+# (description, level, index of the effect it grew out of, action title it links to)
+RIPPLES = [
+    ("Hodan trained as a community listener and now runs the Tuesday café", "individual",
+     None, ""),
+    ("A mother who came to a café booked her scan before 10 weeks", "individual", None,
+     "Early-booking leaflets in Somali, Gujarati and Urdu"),
+    ("Somali mothers meet every week at the mosque to share what they hear", "community",
+     0, ""),
+    ("Women in Spinney Hills pass the early-booking leaflets on to friends", "community",
+     1, "Early-booking leaflets in Somali, Gujarati and Urdu"),
+    ("The trust board hears a community item at every meeting", "system", 2, ""),
+    ("The interpreting budget for scans was raised", "system", 2,
+     "On-call interpreters for scans"),
+]  # fmt: skip
+
+
+def _seed_evaluation(demo: DemoOrganisation, cycle: Cycle) -> None:
+    """An evaluation and a ripple-effect map for the demo cycle, once."""
+    lead = demo.people[Role.ENGAGEMENT_LEAD]
+    if not Evaluation.objects.filter(cycle=cycle).exists():
+        evaluation_save(cycle=cycle, by=lead, fields=EVALUATION)
+    if RippleEffect.objects.filter(cycle=cycle).exists():
+        return
+    actions = {a.title: a for a in Action.objects.filter(plan__cycle=cycle)}
+    insight = Insight.objects.filter(cycle=cycle, sensitivity="normal").order_by("pk").first()
+    made: list[RippleEffect] = []
+    for n, (description, level, parent, action_title) in enumerate(RIPPLES):
+        made.append(
+            effect_save(
+                effect=RippleEffect(
+                    organisation=demo.organisation,
+                    cycle=cycle,
+                    description=description,
+                    level=level,
+                    parent=made[parent] if parent is not None else None,
+                    action=actions.get(action_title),
+                    insight=insight if n == 0 else None,
+                ),
+                by=lead,
+            )
+        )
+
+
+def _seed_many_evaluations(demo: DemoOrganisation) -> None:
+    """Every cycle of the large organisation gets an evaluation and a small map, once."""
+    if Evaluation.objects.exists():
+        return
+    cycles = list(Cycle.objects.order_by("pk"))
+    Evaluation.objects.bulk_create(
+        Evaluation(organisation=demo.organisation, cycle=c, **EVALUATION) for c in cycles
+    )
+    for cycle in cycles:
+        made: list[RippleEffect] = []
+        for description, level, parent, _ in RIPPLES:
+            made.append(
+                RippleEffect.objects.create(
+                    organisation=demo.organisation,
+                    cycle=cycle,
+                    description=description,
+                    level=level,
+                    parent=made[parent] if parent is not None else None,
+                )
+            )

@@ -22,7 +22,7 @@ from t2a.tenancy import allowed_by
 
 from . import policies, selectors
 from .forms import EscalationDecisionForm
-from .indicators import trust_indicators
+from .indicators import trust_indicators_cached
 from .models import Action, ActionStatus
 
 # The dashboard lists the first few rows of each kind with a count of all of them, so its
@@ -69,7 +69,7 @@ def _dashboard(request: HttpRequest, cycles: list[Cycle], cycle: Cycle | None) -
         "escalation_total": open_escalations.count(),
         "can_decide": can_decide,
         "ladder": request.organisation,
-        "indicators": trust_indicators(
+        "indicators": trust_indicators_cached(
             organisation=request.organisation,
             membership=request.membership,
             cycles=cycles,

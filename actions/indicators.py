@@ -22,6 +22,7 @@ progress updates), reusing each app's own definitions:
 The number of queries is fixed (about ten for a set of cycles), whatever the data size.
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from datetime import date, datetime, timedelta
 from functools import cached_property
 from statistics import median
 
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
@@ -547,4 +549,40 @@ def trust_indicators(
         ],
         reach_by_cycle=by_cycle,
         closure_by_cycle=scope.closure_by_cycle,
+    )
+
+
+# Twelve-month figures do not change by the minute, and the organisation home and the
+# governance dashboards are the busiest pages: keep each audience's figures for a while.
+INDICATORS_CACHE_SECONDS = 10 * 60
+
+
+def trust_indicators_cached(
+    *,
+    organisation: Organisation,
+    membership: Membership,
+    cycles: list[Cycle],
+    cycle: Cycle | None = None,
+    today: date | None = None,
+) -> TrustIndicators:
+    """`trust_indicators`, kept for INDICATORS_CACHE_SECONDS per audience and cycle set.
+
+    Staff share one entry (they see every cycle); anyone else gets their own. The key
+    names the exact cycles, so a new or newly visible cycle is counted at once.
+    """
+    today = today or timezone.localdate()
+    audience = "staff" if membership.role in STAFF_ROLES else f"user-{membership.user_id}"
+    shown = [cycle.pk] if cycle is not None else sorted(c.pk for c in cycles)
+    digest = hashlib.sha256(",".join(map(str, shown)).encode()).hexdigest()[:16]
+    key = f"trust-indicators:{organisation.pk}:{audience}:{digest}:{today.isoformat()}"
+    return cache.get_or_set(
+        key,
+        lambda: trust_indicators(
+            organisation=organisation,
+            membership=membership,
+            cycles=cycles,
+            cycle=cycle,
+            today=today,
+        ),
+        INDICATORS_CACHE_SECONDS,
     )

@@ -389,3 +389,128 @@ class Escalation(TenantModel):
         if self.raised_by_ladder:
             return "T2A's reminder ladder"
         return str(self.raised_by) if self.raised_by_id else "a former member"
+
+
+# --- stage 5: the annual evaluation and the ripple-effect map ----------------------------------
+
+EVALUATION_TEXT = 4000
+
+
+class Evaluation(TenantModel):
+    """A cycle's annual evaluation, in the T2A model's template (one per cycle).
+
+    The sections are plain text written by the engagement lead (with the community leads'
+    help): what worked, what to adapt, evidence of success under the model's five headings,
+    and learning and next steps. "What to adapt" becomes the next iteration's starting notes.
+    Section names and hints live in `actions/evaluation.py` (SECTIONS), so the form, the
+    read view and the PDF show the same headings.
+    """
+
+    cycle = models.OneToOneField(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="evaluation"
+    )
+    what_worked = models.TextField(max_length=EVALUATION_TEXT, blank=True)
+    what_to_adapt = models.TextField(max_length=EVALUATION_TEXT, blank=True)
+    evidence_confidence = models.TextField(
+        "community confidence and capability", max_length=EVALUATION_TEXT, blank=True
+    )
+    evidence_relationships = models.TextField(
+        "relationships and trust", max_length=EVALUATION_TEXT, blank=True
+    )
+    evidence_system = models.TextField(
+        "changes in system behaviour, culture or decision-making",
+        max_length=EVALUATION_TEXT,
+        blank=True,
+    )
+    evidence_services = models.TextField(
+        "quality and relevance of services", max_length=EVALUATION_TEXT, blank=True
+    )
+    evidence_health = models.TextField("health outcomes", max_length=EVALUATION_TEXT, blank=True)
+    learning_next_steps = models.TextField(
+        "learning and next steps", max_length=EVALUATION_TEXT, blank=True
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "cycle"], name="evaluation_per_cycle"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Evaluation of {self.cycle_id}"
+
+
+class RippleLevel(models.TextChoices):
+    INDIVIDUAL = "individual", "Individual"
+    COMMUNITY = "community", "Community"
+    SYSTEM = "system", "System"
+
+
+RIPPLE_TEXT = 500
+
+
+class RippleEffect(TenantModel):
+    """One effect on a cycle's ripple-effect map: a tree of effects spreading outwards.
+
+    An effect may name the action or insight it came from (of the same cycle) and the
+    effect it grew out of (`parent`, of the same cycle; never itself or one of its own
+    descendants). Those rules live in `actions/ripple.py`, which every write goes through.
+    `parent` is RESTRICT: deleting an effect with children goes through
+    `ripple.effect_delete`, which first moves the children up to the deleted effect's parent.
+    """
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="ripple_effects"
+    )
+    description = models.CharField(max_length=RIPPLE_TEXT)
+    level = models.CharField(max_length=12, choices=RippleLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name="grew out of",
+    )
+    action = models.ForeignKey(
+        Action,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ripple_effects",
+        verbose_name="linked action",
+    )
+    insight = models.ForeignKey(
+        "feedback.Insight",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ripple_effects",
+        verbose_name="linked insight",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["cycle", "parent"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle", "description"],
+                name="ripple_effect_unique_in_cycle",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True) | ~Q(parent=F("pk")),
+                name="ripple_effect_not_own_parent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description

@@ -60,3 +60,29 @@ def can_decide_escalations(membership: Membership) -> bool:
 def can_view_governance(membership: Membership) -> bool:
     """The read-only governance dashboards: the board, and staff who answer to it."""
     return _is_staff(membership) or membership.role == Role.GOVERNANCE
+
+
+# --- stage 5: the annual evaluation and the ripple-effect map -----------------------------
+# Everyone who sees a cycle reads its evaluation and ripple map. The evaluation is the
+# organisation's account to its board, so staff write it. Ripple-effect mapping is done
+# with the community: the cycle's community leads add effects and change the ones they
+# added; staff change any. Governance members read.
+
+
+def can_view_evaluation(membership: Membership) -> bool:
+    return True
+
+
+def can_edit_evaluation(membership: Membership) -> bool:
+    return _is_staff(membership)
+
+
+def can_add_ripple_effects(membership: Membership) -> bool:
+    """Staff, or a community lead (on a cycle they are part of: the cycle lookup checks)."""
+    return _is_staff(membership) or membership.role == Role.COMMUNITY_LEAD
+
+
+def can_change_ripple_effect(membership: Membership, effect) -> bool:
+    if _is_staff(membership):
+        return True
+    return membership.role == Role.COMMUNITY_LEAD and effect.created_by_id == membership.user_id

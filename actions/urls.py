@@ -2,13 +2,14 @@
 
 from django.urls import path
 
-from . import governance_views, views
+from . import evaluation_views, governance_views, views
 
 app_name = "actions"
 
 cycle = "cycles/<int:cycle_pk>/"
 plan = cycle + "plan/"
 action = "action/<int:action_pk>/"
+effect = "ripple-effects/<int:ripple_effect_pk>/"
 
 urlpatterns = [
     path("", views.plan_list, name="plan_list"),
@@ -31,6 +32,16 @@ urlpatterns = [
     path("escalations/", views.escalation_list, name="escalation_list"),
     path("governance/", governance_views.governance, name="governance"),
     path(cycle + "governance/", governance_views.governance_cycle, name="governance_cycle"),
+    path(cycle + "evaluation/", evaluation_views.evaluation, name="evaluation"),
+    path(cycle + "evaluation/edit/", evaluation_views.evaluation_edit, name="evaluation_edit"),
+    path(cycle + "ripple-map/", evaluation_views.ripple_map, name="ripple_map"),
+    path(
+        cycle + "ripple-map/add/",
+        evaluation_views.ripple_effect_create,
+        name="ripple_effect_create",
+    ),
+    path(effect + "edit/", evaluation_views.ripple_effect_edit, name="ripple_effect_edit"),
+    path(effect + "delete/", evaluation_views.ripple_effect_delete, name="ripple_effect_delete"),
     path(
         "escalations/<int:escalation_pk>/decide/",
         views.escalation_decide,

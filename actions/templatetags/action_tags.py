@@ -1,17 +1,13 @@
 """Action-plan panels for other pages (cycle home, organisation home) and status colours."""
 
 from django import template
-from django.core.cache import cache
-from django.utils import timezone
 
 from actions import policies, selectors
 from actions.models import ActionPlan, ActionStatus, PlanStatus
 from cycles.selectors import cycles_visible_to
-from t2a.policies import STAFF_ROLES
 
 register = template.Library()
 
-HOME_INDICATORS_SECONDS = 10 * 60
 
 ACTION_TAGS = {
     ActionStatus.NOT_STARTED: "grey",
@@ -84,23 +80,11 @@ def trust_indicators_compact(context) -> dict:
     organisation = context.get("organisation")
     if membership is None or organisation is None or not policies.can_view_governance(membership):
         return {"visible": False}
-    from actions.indicators import trust_indicators
+    from actions.indicators import trust_indicators_cached
 
-    # Twelve-month trends do not change by the minute, and the home page is the busiest
-    # page: keep the figures for a few minutes per audience (staff see every cycle; a
-    # board member or community lead sees their own).
-    today = timezone.localdate()
-    audience = "staff" if membership.role in STAFF_ROLES else f"user-{membership.user_id}"
-    key = f"trust-indicators:{organisation.pk}:{audience}:{today.isoformat()}"
-
-    def compute() -> list:
-        cycles = list(cycles_visible_to(membership))
-        return trust_indicators(
-            organisation=organisation, membership=membership, cycles=cycles, today=today
-        ).indicators
-
-    return {
-        "visible": True,
-        "organisation": organisation,
-        "indicators": cache.get_or_set(key, compute, HOME_INDICATORS_SECONDS),
-    }
+    indicators = trust_indicators_cached(
+        organisation=organisation,
+        membership=membership,
+        cycles=list(cycles_visible_to(membership)),
+    )
+    return {"visible": True, "organisation": organisation, "indicators": indicators.indicators}

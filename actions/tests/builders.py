@@ -68,3 +68,23 @@ def make_escalation(action, *, raised_by=None, reason: str = "No budget for inte
             raised_by=raised_by,
             raised_at=timezone.now(),
         )
+
+
+def make_evaluation(cycle, **fields):
+    from actions.models import Evaluation
+
+    with scopes_disabled():
+        evaluation, _ = Evaluation.objects.update_or_create(
+            organisation_id=cycle.organisation_id, cycle=cycle, defaults=fields
+        )
+    return evaluation
+
+
+def make_effect(cycle, description: str = "Amina runs the walking group", **fields):
+    from actions.models import RippleEffect
+
+    values = {"level": "individual"} | fields
+    with scopes_disabled():
+        return RippleEffect.objects.create(
+            organisation_id=cycle.organisation_id, cycle=cycle, description=description, **values
+        )

@@ -10,7 +10,7 @@ from actions.models import Action
 from cycles.tests.walker_fillers import walker_cycle
 from t2a.models import Organisation
 
-from .builders import make_action, make_escalation, make_priority
+from .builders import make_action, make_effect, make_escalation, make_priority
 
 
 def _action(org: Organisation) -> Action:
@@ -20,8 +20,18 @@ def _action(org: Organisation) -> Action:
     return found or make_action(cycle, "Walker action")
 
 
+def _effect(org: Organisation):
+    from actions.models import RippleEffect
+
+    cycle = walker_cycle(org)
+    with scopes_disabled():
+        found = RippleEffect.objects.filter(cycle=cycle, description="Walker effect").first()
+    return found or make_effect(cycle, "Walker effect")
+
+
 FILLERS = {
     "priority_pk": lambda org: str(make_priority(walker_cycle(org), "Walker priority").pk),
     "action_pk": lambda org: str(_action(org).pk),
     "escalation_pk": lambda org: str(make_escalation(_action(org)).pk),
+    "ripple_effect_pk": lambda org: str(_effect(org).pk),
 }
