@@ -143,6 +143,7 @@ def seed(demo: DemoOrganisation, *, large: bool) -> None:
                 _story_insights(cycle, activities, themes, demo)
     if not large:
         _report_back_and_public_page(demo)
+        _trust_pulse(demo)
 
 
 def _start(cycle: Cycle) -> date:
@@ -348,3 +349,56 @@ def _report_back_and_public_page(demo: DemoOrganisation) -> None:
                 ),
                 actor=lead,
             )
+
+
+# --- the trust pulse ------------------------------------------------------------------------
+
+PULSE_ANSWERS = 24
+# Spread around each iteration's level, so averages and distributions look like people's.
+PULSE_SPREAD = [-1, 0, 0, 1, 0, -1, 1, 0, -2, 1, 0, 0, 1, -1]
+PULSE_COMMENTS = [
+    "The café was friendly and nobody rushed us.",
+    "You said you would call back about the interpreter and nobody did.",
+    "Better than last year. The leaflets in Somali helped.",
+    "I still do not know what happened to what we said about the buses.",
+]
+
+
+def _trust_pulse(demo: DemoOrganisation) -> None:
+    """A trust pulse on each iteration of the maternity cycle, the earlier ones closed, with
+    answers that improve from one iteration to the next. A cycle that already has a survey
+    is left alone, so running the seed again changes nothing."""
+    from cycles.demo import MATERNITY_SLUG
+
+    from . import pulse
+    from .models import PulseResponse
+
+    lead = demo.people[Role.ENGAGEMENT_LEAD]
+    with scope(organisation=demo.organisation.pk):
+        cycle = Cycle.objects.filter(slug=MATERNITY_SLUG).first()
+        if cycle is None:
+            return
+        chain = pulse.pulse_iterations(cycle)
+        for index, iteration in enumerate(chain):
+            survey = pulse.survey_for(iteration)
+            if survey is not None:
+                continue
+            survey = pulse.pulse_survey_open(cycle=iteration, actor=lead)
+            # Whole steps: the latest iteration centres on 4, each earlier one a step lower.
+            level = max(2, 4 - (len(chain) - 1 - index))
+            answers = max(6, PULSE_ANSWERS - 6 * (len(chain) - 1 - index))
+            PulseResponse.objects.bulk_create(
+                PulseResponse(
+                    organisation=demo.organisation,
+                    survey=survey,
+                    comment=PULSE_COMMENTS[n // 6 % len(PULSE_COMMENTS)] if n % 6 == 0 else "",
+                    given_on=_start(iteration) + timedelta(days=60 + n % 10),
+                    **{
+                        field: min(5, max(1, round(level + PULSE_SPREAD[(n + 3 * q) % 14])))
+                        for q, field in enumerate(pulse.FIELDS)
+                    },
+                )
+                for n in range(answers)
+            )
+            if iteration.pk != chain[-1].pk:
+                pulse.pulse_survey_close(survey=survey, actor=lead)

@@ -353,3 +353,97 @@ class PublicPage(TenantModel):
 
     def __str__(self) -> str:
         return f"Public page of {self.cycle_id}"
+
+
+# --- the trust pulse (an optional anonymous survey per cycle) ------------------------------
+
+PULSE_COMMENT_MAX = 2000
+
+
+class PulseSurvey(TenantModel):
+    """A cycle's trust pulse: a short anonymous survey reached through a shareable link.
+
+    The link's token is never stored. `token_nonce` is random; the token is an HMAC of it
+    under the project's SECRET_KEY (see `pulse.survey_token`), so staff can be shown the
+    same link again, while a copy of the database alone lets nobody answer. `token_hash`
+    (SHA-256 of the token) is what a visitor's link is looked up by. Replacing the link
+    draws a new nonce, which kills the old link.
+    """
+
+    cycle = models.OneToOneField(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="pulse_survey"
+    )
+    token_nonce = models.CharField(max_length=64)
+    token_hash = models.CharField(max_length=64)
+    # When the current link was made: a replaced link shows in the audit trail by this.
+    link_made_at = models.DateTimeField(null=True, blank=True)
+    opened_at = models.DateTimeField()
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle"], name="pulse_survey_per_cycle"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "token_hash"], name="pulse_survey_token_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Trust pulse of {self.cycle_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class PulseResponse(TenantModel):
+    """One anonymous answer to a trust pulse: six ratings from 1 to 5 and a comment.
+
+    Deliberately nothing that could point back at a person: no IP address, user agent,
+    session or user, and only the day it was given (a timestamp could be matched against
+    web server logs).
+    """
+
+    survey = models.ForeignKey(PulseSurvey, on_delete=models.CASCADE, related_name="responses")
+    openness = models.PositiveSmallIntegerField()
+    fairness = models.PositiveSmallIntegerField()
+    consistency = models.PositiveSmallIntegerField()
+    understanding = models.PositiveSmallIntegerField()
+    ability = models.PositiveSmallIntegerField()
+    integrity = models.PositiveSmallIntegerField()
+    comment = models.TextField(max_length=PULSE_COMMENT_MAX, blank=True)
+    given_on = models.DateField(default=timezone.localdate)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["survey", "given_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    **{
+                        f"{name}__{op}": bound
+                        for name in (
+                            "openness",
+                            "fairness",
+                            "consistency",
+                            "understanding",
+                            "ability",
+                            "integrity",
+                        )
+                        for op, bound in (("gte", 1), ("lte", 5))
+                    }
+                ),
+                name="pulse_response_ratings_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Trust pulse response {self.pk}"

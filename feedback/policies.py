@@ -76,3 +76,13 @@ def can_write_report_backs(membership: Membership) -> bool:
 
 def can_manage_public_page(membership: Membership) -> bool:
     return _is_staff(membership)
+
+
+def can_view_pulse(membership: Membership) -> bool:
+    """Everyone who sees the cycle reads its trust pulse figures (never the comments)."""
+    return True
+
+
+def can_manage_pulse(membership: Membership) -> bool:
+    """Open and close the survey, see and replace its link, read the comments."""
+    return _is_staff(membership)

@@ -2,9 +2,10 @@
 
 from django.urls import path
 
-from . import views
+from . import pulse_views, views
 
 app_name = "public"
 urlpatterns = [
     path("<slug:cycle_slug>/", views.public_cycle_page, name="cycle"),
+    path("<slug:cycle_slug>/trust-pulse/<str:token>/", pulse_views.pulse_answer, name="pulse"),
 ]

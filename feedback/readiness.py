@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from django.db.models import Count
 
-from .models import ActivityStatus, EngagementActivity, Insight
+from .models import ActivityStatus, EngagementActivity, Insight, ReportBack
 from .selectors import UNANSWERED
 
 
@@ -60,3 +60,13 @@ def insight_linked(cycles: Sequence) -> dict[int, bool]:
         .values_list("cycle_id", flat=True)
     )
     return _met(cycles, rows)
+
+
+def report_back_published(cycles: Sequence) -> dict[int, bool]:
+    """At least one "you said, we did" report-back has been published."""
+    return _met(
+        cycles,
+        ReportBack.objects.filter(cycle__in=_pks(cycles), published_at__isnull=False).values_list(
+            "cycle_id", flat=True
+        ),
+    )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import pulse_views, views
 
 app_name = "feedback"
 urlpatterns = [
@@ -44,5 +44,13 @@ urlpatterns = [
         "cycles/<int:cycle_pk>/public-page/preview/",
         views.public_page_preview,
         name="public_page_preview",
+    ),
+    path("cycles/<int:cycle_pk>/trust-pulse/", pulse_views.pulse_results, name="pulse"),
+    path("cycles/<int:cycle_pk>/trust-pulse/open/", pulse_views.pulse_open, name="pulse_open"),
+    path("cycles/<int:cycle_pk>/trust-pulse/close/", pulse_views.pulse_close, name="pulse_close"),
+    path(
+        "cycles/<int:cycle_pk>/trust-pulse/new-link/",
+        pulse_views.pulse_new_link,
+        name="pulse_new_link",
     ),
 ]

@@ -81,3 +81,34 @@ def make_public_page(cycle, *, enabled: bool = True, **fields):
             defaults={"enabled": enabled, **values},
         )
     return page
+
+
+def make_pulse_survey(cycle, *, closed: bool = False, actor=None):
+    """A trust pulse for the cycle, opened through the service; returns (survey, token)."""
+    from django_scopes import scope
+
+    from feedback import pulse
+
+    with scope(organisation=cycle.organisation_id):
+        survey = pulse.pulse_survey_open(cycle=cycle, actor=actor)
+        if closed:
+            pulse.pulse_survey_close(survey=survey, actor=actor)
+        return survey, pulse.survey_token(survey)
+
+
+def make_pulse_responses(survey, ratings_list, comments=()):
+    """Bulk answers: `ratings_list` is a list of six-tuples (or one tuple repeated)."""
+    from feedback.models import PulseResponse
+    from feedback.pulse import FIELDS
+
+    comments = list(comments)
+    with scopes_disabled():
+        return PulseResponse.objects.bulk_create(
+            PulseResponse(
+                organisation_id=survey.organisation_id,
+                survey=survey,
+                comment=comments[n] if n < len(comments) else "",
+                **dict(zip(FIELDS, ratings, strict=True)),
+            )
+            for n, ratings in enumerate(ratings_list)
+        )

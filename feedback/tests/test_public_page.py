@@ -19,12 +19,19 @@ from actions.tests.builders import (
 )
 from cycles.tests.builders import make_cycle
 from feedback.models import Insight
+from feedback.pulse import pulse_survey_new_link
 from feedback.services import public_page_save
 from stakeholders.tests.builders import make_stakeholder, with_contact
 from t2a.models import Role
 from tests.walker import iter_routes
 
-from .builders import make_insight, make_public_page, make_report_back, make_theme
+from .builders import (
+    make_insight,
+    make_public_page,
+    make_pulse_survey,
+    make_report_back,
+    make_theme,
+)
 from .conftest import url
 
 pytestmark = pytest.mark.django_db
@@ -207,15 +214,17 @@ def test_public_routes_walked_with_real_slugs_are_404_outside_their_organisation
     org, other_org, cycle, seeded, users
 ):
     """The /p/ counterpart of the tenant-isolation walker: every public route, filled with
-    organisation A's real published slug, answers 404 under B's slug, 200 under A's, and
-    404 once A switches the page off."""
+    organisation A's real published slug (and trust-pulse link), answers 404 under B's slug,
+    200 under A's, and 404 once A switches the page off (and replaces the link)."""
     routes = [route for route, _ in iter_routes() if route.startswith("p/<slug:org_slug>/")]
     assert routes, "no public routes found"
     make_cycle(other_org, "Southfield's own", slug="their-own")
+    survey, token = make_pulse_survey(cycle)
 
     def fill(route: str, org_slug: str) -> str:
         path = route.replace("<slug:org_slug>", org_slug)
         path = path.replace("<slug:cycle_slug>", cycle.slug)
+        path = path.replace("<str:token>", token)  # the trust pulse's link
         assert "<" not in path, f"no filler for {route}"
         return "/" + path
 
@@ -227,6 +236,7 @@ def test_public_routes_walked_with_real_slugs_are_404_outside_their_organisation
     page.enabled = False
     with scope(organisation=org.pk):
         public_page_save(page=page, actor=users[Role.ENGAGEMENT_LEAD])
+        pulse_survey_new_link(survey=survey, actor=users[Role.ENGAGEMENT_LEAD])
     for route in routes:
         assert client.get(fill(route, org.slug)).status_code == 404, route
 
