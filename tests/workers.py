@@ -5,7 +5,9 @@ another process and sees only committed rows). Emails the worker sends are writt
 files to `worker.mail_dir`.
 """
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -55,6 +57,8 @@ class WorkerProcess:
                 f"--hostname={name}@%h", "-Q", queues, "--without-gossip", "--without-mingle",
             ],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+            # Its own process group, so `kill()` can take the pool's children down with it.
+            start_new_session=True,
         )  # fmt: skip
         self.processes.append(process)
         self._wait_ready(name)
@@ -86,6 +90,22 @@ class WorkerProcess:
             time.sleep(0.2)
         raise AssertionError(f"Expected {count} emails, got {len(self.emails())}")
 
+    def kill(self, process: subprocess.Popen) -> None:
+        """SIGKILL a worker and its pool children at once, as a lost machine or the
+        out-of-memory killer would: nothing gets to clean up or acknowledge."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+    def stop_one(self, process: subprocess.Popen) -> None:
+        """Stop one worker gracefully (warm shutdown), leaving the others running."""
+        if process.poll() is None:
+            process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.kill(process)
+
     def stop(self) -> None:
         for process in self.processes:
             if process.poll() is None:
@@ -95,6 +115,9 @@ class WorkerProcess:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 process.kill()
+            # Pool children of a worker that was killed, not stopped, may outlive it.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
 
 
 def _database_url() -> str:
