@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cycles.models import Cycle
+from t2a import audit
 from t2a.models import Membership, User
 from t2a.notifications import notification_create
 
@@ -191,7 +192,9 @@ def _content_changed(plan: ActionPlan) -> bool:
 
 def _supersede(plan: ActionPlan, latest: SignOffRound) -> None:
     now = timezone.now()
-    SignOff.objects.filter(round__plan=plan, superseded_at__isnull=True).update(superseded_at=now)
+    current = SignOff.objects.filter(round__plan=plan, superseded_at__isnull=True)
+    audit.record_bulk_updated(list(current), superseded_at=now)
+    current.update(superseded_at=now)
     if latest.status == RoundStatus.OPEN:
         latest.status = RoundStatus.SUPERSEDED
         latest.closed_at = now
@@ -559,4 +562,10 @@ def escalations_raise_for_missed_updates(
         for action_id, due_on, days in missed
     ]
     Escalation.objects.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+    # ignore_conflicts leaves the ids unset: the rows raised now are read back for the
+    # audit trail (a period already escalated kept its earlier row and time).
+    raised = Escalation.objects.filter(
+        organisation_id=organisation_id, raised_at=now, raised_by__isnull=True
+    )
+    audit.record_bulk_created(raised)
     return len(rows)

@@ -181,6 +181,59 @@ def checklist_for(cycle: Cycle) -> Checklist:
     )
 
 
+def _settled_by_data(cycle_pks: list[int]) -> tuple[set[int], set[int]]:
+    """(cycles with a published report-back, cycles with an action left open): the two
+    facts that meet or reopen a step whatever was recorded. Two queries."""
+    from actions.models import Action, ActionStatus
+    from feedback.models import ReportBack
+
+    shared = set(
+        ReportBack.objects.filter(cycle__in=cycle_pks, published_at__isnull=False)
+        .values_list("cycle_id", flat=True)
+        .distinct()
+    )
+    left_open = set(
+        Action.objects.filter(plan__cycle__in=cycle_pks)
+        .exclude(status__in=(ActionStatus.DONE, ActionStatus.DROPPED))
+        .exclude(Exists(ActionHandover.objects.filter(action=OuterRef("pk"))))
+        .values_list("plan__cycle_id", flat=True)
+        .distinct()
+    )
+    return shared, left_open
+
+
+def closure_responsible(cycles) -> dict[int, bool]:
+    """Readiness measure: the cycle is closing or closed and every closure step is done or
+    explained, by the same rules as `checklist_for` (three queries for any number of
+    cycles)."""
+    closing = [c.pk for c in cycles if c.status in (CycleStatus.CLOSING, CycleStatus.CLOSED)]
+    if not closing:
+        return {cycle.pk: False for cycle in cycles}
+    recorded: dict[int, dict[str, str]] = {}
+    for cycle_id, key, state in ClosureItem.objects.filter(cycle__in=closing).values_list(
+        "cycle_id", "key", "state"
+    ):
+        recorded.setdefault(cycle_id, {})[key] = state
+    shared, left_open = _settled_by_data(closing)
+    settled = (ClosureState.DONE, ClosureState.EXPLAINED)
+
+    def met(pk: int) -> bool:
+        states = recorded.get(pk, {})
+        for key in ClosureItemKey:
+            state = states.get(key.value, ClosureState.NOT_YET)
+            if key == ClosureItemKey.LEARNING_SHARED and pk in shared:
+                continue
+            if key == ClosureItemKey.ACTIONS_HANDED_OVER:
+                if pk not in left_open or state == ClosureState.EXPLAINED:
+                    continue
+                return False
+            if state not in settled:
+                return False
+        return True
+
+    return {cycle.pk: cycle.pk in closing and met(cycle.pk) for cycle in cycles}
+
+
 def what_to_adapt(cycle: Cycle) -> str:
     """What the cycle's annual evaluation says to adapt ("" when there is none)."""
     # The actions app owns the evaluation (and imports cycles, hence the late import).

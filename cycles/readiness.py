@@ -69,7 +69,7 @@ CHECKLIST: dict[int, tuple[ReadinessItem, ...]] = {
         ReadinessItem("progress_updates_on_time", "Progress updates published within each action's cadence", measure="actions.readiness.progress_updates_on_time"),
         ReadinessItem("escalations_decided", "Every escalation to governance has a decision", measure="actions.readiness.escalations_decided"),
         ReadinessItem("evaluation_written", "Annual evaluation written, with success evidence and ripple effects", measure="actions.readiness.evaluation_written"),
-        ReadinessItem("closure_responsible", "Responsible closure: communicated early, learning shared, contributors thanked, transition offered", measure=None),
+        ReadinessItem("closure_responsible", "Responsible closure: communicated early, learning shared, contributors thanked, transition offered, open actions handed over", measure="cycles.closure.closure_responsible"),
     ),
 }
 # fmt: on

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.text import slugify
 
+from t2a import audit
 from t2a.models import Organisation, User
 
 from . import closure, readiness
@@ -292,6 +293,7 @@ def cycle_start_next_iteration(*, cycle: Cycle, by: User, title: str, start_date
             )
             for action in open_actions
         )
+        audit.record_bulk_created(copies)
         ActionHandover.objects.bulk_create(
             ActionHandover(
                 organisation_id=org_id,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from t2a import audit
 from t2a.models import Organisation, User
 
 from .models import (
@@ -113,7 +114,9 @@ def stakeholders_import(
     for stakeholder in stakeholders:
         stakeholder.organisation = organisation
         stakeholder_prepare(stakeholder=stakeholder, actor=actor, bulk=True)
-    return Stakeholder.objects.bulk_create(stakeholders, batch_size=500)
+    saved = Stakeholder.objects.bulk_create(stakeholders, batch_size=500)
+    audit.record_bulk_created(saved)
+    return saved
 
 
 def stakeholder_link_cycle(*, stakeholder: Stakeholder, cycle, role: str) -> StakeholderCycle:

@@ -15,6 +15,7 @@ admin allows no add, change or delete, and only deleting the organisation remove
 (`organisation_entries_delete`).
 """
 
+import copy
 import json
 from collections import defaultdict
 from contextvars import ContextVar
@@ -332,16 +333,17 @@ def current_actor():
     return user if user is not None and user.is_authenticated else None
 
 
-def record_bulk_created(objects) -> int:
-    """Write the "created" entries for rows saved with `bulk_create()`, which auditlog's
-    signals never see. Call it with the returned objects (they need their ids); unsaved or
-    untracked ones are skipped. Redaction applies as for any other entry."""
+def _record_bulk(pairs, action) -> int:
+    """One insert of entries for (old, new) states of rows written without signals."""
     from auditlog.diff import model_instance_diff
 
     actor = current_actor()
     entries = []
-    for obj in objects:
+    for old, obj in pairs:
         if obj.pk is None or not auditlog.contains(type(obj)):
+            continue
+        changes = model_instance_diff(old, obj)
+        if not changes:
             continue
         entries.append(
             LogEntry(
@@ -349,8 +351,8 @@ def record_bulk_created(objects) -> int:
                 object_pk=str(obj.pk),
                 object_id=obj.pk if isinstance(obj.pk, int) else None,
                 object_repr=str(obj),
-                action=LogEntry.Action.CREATE,
-                changes=model_instance_diff(None, obj),
+                action=action,
+                changes=changes,
                 actor_id=getattr(actor, "pk", None),
                 actor_email=getattr(actor, "email", None),
                 additional_data=obj.get_additional_data(),
@@ -358,6 +360,27 @@ def record_bulk_created(objects) -> int:
         )
     LogEntry.objects.bulk_create(entries, batch_size=500)
     return len(entries)
+
+
+def record_bulk_created(objects) -> int:
+    """Write the "created" entries for rows saved with `bulk_create()`, which auditlog's
+    signals never see. Call it with the returned objects (they need their ids); unsaved or
+    untracked ones are skipped. Redaction applies as for any other entry."""
+    return _record_bulk(((None, obj) for obj in objects), LogEntry.Action.CREATE)
+
+
+def record_bulk_updated(objects, **values) -> int:
+    """Write the "changed" entries for rows about to get `values` through `update()`,
+    which sends no signals. Call it with the rows as they were read before the update."""
+
+    def pairs():
+        for old in objects:
+            new = copy.copy(old)
+            for name, value in values.items():
+                setattr(new, name, value)
+            yield old, new
+
+    return _record_bulk(pairs(), LogEntry.Action.UPDATE)
 
 
 class AuditActorMiddleware:

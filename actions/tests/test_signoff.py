@@ -3,6 +3,7 @@
 from datetime import date
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django_scopes import scope, scopes_disabled
 
@@ -16,6 +17,7 @@ from actions.models import (
     SignOffRound,
 )
 from actions.readiness import action_plan_signed_off
+from t2a import audit
 from t2a.models import Membership, Notification, Role
 from tests.cast import make_member
 
@@ -160,6 +162,15 @@ def test_edit_after_sign_off_supersedes_and_needs_a_new_round(
     assert plan.signed_off_at is None
     with scopes_disabled():
         assert SignOff.objects.filter(superseded_at__isnull=False).count() == 2
+        # Superseding is one update() (no signals); each sign-off's entry is still written.
+        superseded = audit.entries_for(org).filter(
+            content_type__model="signoff", action=LogEntry.Action.UPDATE
+        )
+        assert sorted(e.object_id for e in superseded) == sorted(
+            SignOff.objects.values_list("pk", flat=True)
+        )
+        assert all(e.changes["superseded_at"][0] == "None" for e in superseded)
+        assert {e.actor_id for e in superseded} == {None}  # services called outside a request
         assert action_plan_signed_off([cycle]) == {cycle.pk: False}
         _, changes = selectors.changes_since_reference(plan)
     assert changes[0].sentence == (

@@ -351,3 +351,38 @@ def test_recording_a_step_is_in_the_audit_trail(org, users, lead, cycle):
     )
     assert entry.actor == users[Role.ENGAGEMENT_LEAD]
     assert entry.changes_dict["state"] == ["not_yet", "done"]
+
+
+# The stage 5 readiness item -------------------------------------------------------------
+
+
+def test_readiness_counts_closure_responsible_by_the_checklist_rules(org, users):
+    from cycles.closure import closure_responsible
+
+    active = make_cycle(org, title="Still active")
+    unexplained = make_closure(make_cycle(org, title="Thanks not done"), all_but("thanked"))
+    explained = make_closure(
+        make_cycle(org, title="Thanks explained"), all_but("thanked", "explained")
+    )
+    by_data = make_closure(
+        make_cycle(org, title="Shared by report-back"), all_but("learning_shared")
+    )
+    make_report_back(by_data, "What changed", published_at=timezone.now())
+    reopened = make_closure(make_cycle(org, title="Action opened since"), ALL_DONE)
+    make_action(reopened, "Bus timetable", status="on_track")
+    closed = make_closure(make_cycle(org, title="Closed"), ALL_DONE, status="closed")
+    cycles = [active, unexplained, explained, by_data, reopened, closed]
+
+    with scope(organisation=org.pk):
+        met = closure_responsible(cycles)
+        for cycle in cycles:
+            assert met[cycle.pk] == checklist_for(cycle).all_settled or cycle is active
+
+    assert met == {
+        active.pk: False,
+        unexplained.pk: False,
+        explained.pk: True,
+        by_data.pk: True,
+        reopened.pk: False,
+        closed.pk: True,
+    }

@@ -31,6 +31,7 @@ from stakeholders.tests.builders import (
     make_stakeholder,
     make_steering_member,
 )
+from t2a import audit
 from t2a.models import Role
 
 from .builders import (
@@ -232,7 +233,7 @@ def test_a_closed_cycle_can_start_its_next_iteration(org, users, cycle):
     assert start(org, cycle, users[Role.ENGAGEMENT_LEAD]).previous_iteration_id == cycle.pk
 
 
-def test_the_page_shows_what_will_be_carried_and_starts_it(org, lead, full_cycle):
+def test_the_page_shows_what_will_be_carried_and_starts_it(org, users, lead, full_cycle):
     page = lead.get(cycle_url(full_cycle, "next-iteration/")).content.decode()
     assert "2 stakeholders in the cycle" in page
     assert "2 steering group seats" in page
@@ -252,6 +253,16 @@ def test_the_page_shows_what_will_be_carried_and_starts_it(org, lead, full_cycle
     assert "Iteration 2 of 2" in page
     assert "started as the next iteration" in page
     assert ADAPT in page  # the starting notes
+    # The carried actions are copied in bulk; each copy is in the audit trail as created
+    # by the lead who started the iteration.
+    with scopes_disabled():
+        carried = set(Action.objects.filter(plan__cycle=new).values_list("pk", flat=True))
+        created = audit.entries_for(new.organisation).filter(
+            content_type__model="action", object_id__in=carried
+        )
+        assert len(carried) == 2
+        assert {e.object_id for e in created} == carried
+        assert {e.actor_id for e in created} == {users[Role.ENGAGEMENT_LEAD].pk}
 
 
 @pytest.mark.parametrize(

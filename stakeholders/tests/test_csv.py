@@ -7,6 +7,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from stakeholders.models import Stakeholder
+from t2a import audit
 from t2a.models import Role
 from tests.matrix import STAFF, assert_role_matrix
 
@@ -76,6 +77,12 @@ def test_preview_then_confirm_imports_every_row(org, users, client_for):
     assert grace.organisation == org
     assert rows["Brook Library"].sector == "other_public"
     assert rows["Brook Library"].communities_reached == ["Young carers", "Somali women"]
+    # Saved in bulk (no signals), yet each imported stakeholder is in the audit trail as
+    # created by the person who imported them.
+    with scopes_disabled():
+        created = audit.entries_for(org).filter(content_type__model="stakeholder")
+        assert sorted(e.object_repr for e in created) == ["Brook Library", "Pastor Grace"]
+        assert {e.actor_id for e in created} == {users[Role.ENGAGEMENT_LEAD].pk}
 
 
 @pytest.mark.django_db
