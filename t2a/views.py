@@ -83,7 +83,8 @@ def organisation_settings(request: HttpRequest) -> HttpResponse:
         form.save()
         messages.success(request, "Organisation settings saved.")
         return redirect("organisation_settings", org_slug=organisation.slug)
-    return render(request, "t2a/organisation_settings.html", {"form": form})
+    status = 400 if form.is_bound else 200
+    return render(request, "t2a/organisation_settings.html", {"form": form}, status=status)
 
 
 def _members_context(request: HttpRequest, invite_form: InvitationForm | None = None) -> dict:

@@ -206,6 +206,9 @@ def test_not_found_when_off_unknown_or_another_organisations(org, other_org, cyc
     response = client.get(public_url(org, quiet))
     assert response.status_code == 404  # set up, switched off
     assert "Quiet cycle" not in response.content.decode()
+    # A member of the public is told what to do, not pointed at invitations and sign-in.
+    assert "Ask the organisation that shared it for a new link" in response.content.decode()
+    assert "invitation" not in response.content.decode()
     assert client.post(public_url(org, cycle)).status_code == 405
     assert client.head(public_url(org, cycle)).status_code == 200
 

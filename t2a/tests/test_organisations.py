@@ -81,6 +81,7 @@ def test_brand_colour_cannot_inject_css(org, users, client_for):
         reverse("organisation_settings", args=[org.slug]),
         {**SETTINGS, "brand_colour": "red;}body{display:none"},
     )
+    assert response.status_code == 400
     assert "There is a problem" in response.text
     org.refresh_from_db()
     assert org.brand_colour == "#005eb8"
@@ -117,6 +118,7 @@ def test_escalation_ladder_must_be_in_order(org, users, client_for):
         reverse("organisation_settings", args=[org.slug]),
         {**SETTINGS, "escalate_lead_after_days": 20, "escalate_governance_after_days": 10},
     )
+    assert response.status_code == 400
     assert "Each step must come on or after the one before" in response.text
     org.refresh_from_db()
     assert (org.escalate_lead_after_days, org.escalate_governance_after_days) == (7, 14)
