@@ -146,7 +146,9 @@ def test_out_of_range_or_missing_values_are_refused_whole(org, cycle, survey, ch
     assert "There is a problem" in html
     label = next(q.label for q in pulse.QUESTIONS if q.field == field)
     assert f"Choose a number from 1 to 5 for {label.lower()}." in html
-    assert f'href="#id_{field}"' in html
+    # The summary links to the first radio of the question, which can take focus.
+    assert f'href="#id_{field}_0"' in html
+    assert f'<input class="nhsuk-radios__input" id="id_{field}_0"' in html
     assert "<title>Error: " in html
     assert answers() == []
     assert pulse.COOKIE_NAME not in response.cookies
