@@ -104,3 +104,15 @@ def shoot(request):
         return path
 
     return check
+
+
+def sign_in(page, live_server, email: str) -> None:
+    """Sign in through the real form, as whoever was signed in before leaves."""
+    from tests.cast import PASSWORD
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url(f"{live_server.url}/")

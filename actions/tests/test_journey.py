@@ -10,20 +10,12 @@ from django_scopes import scopes_disabled
 from actions.models import ActionPlan
 from cycles.tests.builders import make_cycle
 from t2a.models import Notification, Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 from .builders import make_priority
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def add_action(page, title: str, priority: str, owner: str, due: str) -> None:
@@ -59,7 +51,7 @@ def test_plan_drafted_changed_and_signed_off(page, live_server, shoot):
     plan_url = f"{live_server.url}/o/northgate/actions/cycles/{cycle.pk}/plan/"
 
     # The engagement lead drafts two actions, with one mistake caught on the way.
-    sign_in(page, live_server, staff)
+    sign_in(page, live_server, staff.email)
     page.goto(f"{live_server.url}/o/northgate/")
     page.get_by_role("link", name="Action plans", exact=True).first.click()
     shoot(page, "plan-list")
@@ -79,7 +71,7 @@ def test_plan_drafted_changed_and_signed_off(page, live_server, shoot):
         assert Notification.objects.filter(kind="action_plan_signoff").count() == 2
 
     # Shanice asks for a change.
-    sign_in(page, live_server, shanice)
+    sign_in(page, live_server, shanice.email)
     page.goto(plan_url)
     page.get_by_role("link", name="Review and sign off").click()
     shoot(page, "sign-off-page")
@@ -92,7 +84,7 @@ def test_plan_drafted_changed_and_signed_off(page, live_server, shoot):
     page.get_by_text("Changes requested").first.wait_for()
 
     # The engagement lead edits; the page says what changed; a new round goes out.
-    sign_in(page, live_server, staff)
+    sign_in(page, live_server, staff.email)
     page.goto(plan_url)
     page.get_by_role("link", name="Evening clinic").click()
     page.get_by_role("link", name="Edit action").click()
@@ -109,7 +101,7 @@ def test_plan_drafted_changed_and_signed_off(page, live_server, shoot):
 
     # Both community leads approve version 2.
     for lead in (shanice, hodan):
-        sign_in(page, live_server, lead)
+        sign_in(page, live_server, lead.email)
         page.goto(f"{plan_url}sign-off/")
         if lead == shanice:
             page.get_by_text("start date changed from 5 January 2026 to 2 February 2026").wait_for()

@@ -12,20 +12,12 @@ from cycles.tests.builders import make_cycle
 from feedback.tests.builders import make_activity, make_insight
 from t2a import notifications
 from t2a.models import Notification, Role
-from tests.cast import PASSWORD, make_member, make_organisation, make_user
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation, make_user
 
 from .builders import make_action, make_plan, make_update
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, user) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def person(org, role, email: str, name: str):
@@ -64,7 +56,7 @@ def test_board_member_decides_on_a_ladder_escalation(page, live_server, shoot):
         [escalation] = Escalation.objects.filter(update_due_on__isnull=False)
         assert Notification.objects.filter(recipient=board, kind="action_update_due").count() == 1
 
-    sign_in(page, live_server, board)
+    sign_in(page, live_server, board.email)
     page.goto(f"{live_server.url}/o/northgate/")
     page.get_by_role("heading", name="Trust indicators").wait_for()
     shoot(page, "home-with-indicators")
@@ -106,7 +98,7 @@ def test_board_member_decides_on_a_ladder_escalation(page, live_server, shoot):
 def test_the_governance_dashboard_on_a_phone(phone_page, live_server, shoot):
     org, board, cycle = build()
     notifications.reminder_sweep()
-    sign_in(phone_page, live_server, board)
+    sign_in(phone_page, live_server, board.email)
     phone_page.goto(f"{live_server.url}/o/northgate/actions/cycles/{cycle.pk}/governance/")
     phone_page.get_by_role("heading", name="Trust indicators").wait_for()
     shoot(phone_page, "governance-phone")

@@ -2,28 +2,23 @@
 through the real views: any input gives a page or a clear error, never a 500, and a refused
 save writes nothing (no row, no changed field, no audit entry, no revision)."""
 
-from urllib.parse import quote_from_bytes
-
 import pytest
 from auditlog.models import LogEntry
 from django.forms.models import model_to_dict
 from django.urls import reverse
 from django_scopes import scopes_disabled
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from cycles.models import CaseForChange, CaseForChangeRevision, Cycle, EthicsLogEntry
 from t2a.models import Role
+from tests.fuzzing import BAD_BYTES, assert_answered, fuzz_settings, raw_post
 
 from .builders import make_ethics_entry
 
 pytestmark = pytest.mark.django_db
 
-FUZZ = settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(30)
 
 # Hypothesis's text already mixes in control characters (NUL included), combining marks,
 # astral-plane emoji and right-to-left scripts; these make the awkward cases common.
@@ -96,33 +91,6 @@ def snapshot(model, pk=None) -> tuple:
             LogEntry.objects.count(),
             row,
         )
-
-
-def assert_answered(response, before, after, data=None) -> None:
-    if all(v == [] for v in (data or {}).values()):
-        # An empty POST body (browsers always send at least the CSRF token) shows the
-        # blank form.
-        assert response.status_code in (200, 400)
-        assert after == before
-        return
-    assert response.status_code in (302, 400), response.status_code
-    if response.status_code == 400:
-        assert "There is a problem" in response.text
-        assert after == before, "a refused save changed something"
-
-
-def raw_post(client, url, pairs: list[tuple[str, bytes]]):
-    """Post bytes the test client would not encode itself: invalid UTF-8, lone surrogates."""
-    body = "&".join(f"{k}={quote_from_bytes(v)}" for k, v in pairs)
-    return client.generic("POST", url, body, content_type="application/x-www-form-urlencoded")
-
-
-BAD_BYTES = [
-    b"\xff\xfe\xfd",  # not UTF-8 at all
-    b"\xed\xa0\x80",  # a lone surrogate as CESU-8
-    b"ok\xc3",  # cut mid-character
-    b"\x00\x00",
-]
 
 
 # --- cycle ----------------------------------------------------------------------------------

@@ -6,17 +6,10 @@ from playwright.sync_api import expect
 
 from cycles.models import Cycle, InequalityRow, StageTransition
 from t2a.models import Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_engagement_lead_runs_stage_one_and_advances_with_a_reason(page, live_server, shoot):

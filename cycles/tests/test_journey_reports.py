@@ -5,19 +5,12 @@ from django_scopes import scopes_disabled
 
 from cycles.models import Report
 from t2a.models import JobStatus, Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 from .report_builders import make_report_cycle
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_board_member_makes_and_downloads_a_report(page, phone_page, live_server, shoot):

@@ -4,22 +4,19 @@ and a refused save writes nothing."""
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from feedback.models import EngagementActivity, Insight, InsightTheme, Theme
 from t2a.models import Role
+from tests.fuzzing import fuzz_settings
 
 from .conftest import url
 
 pytestmark = pytest.mark.django_db
 
 text = st.text(max_size=300) | st.sampled_from(["", "-3", "0", "99999999999", "2026-02-30"])
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(40)
 
 
 def counts():

@@ -4,11 +4,12 @@
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from feedback.models import PulseResponse
 from feedback.pulse import FIELDS
+from tests.fuzzing import fuzz_settings
 
 from .builders import make_pulse_survey
 
@@ -20,11 +21,7 @@ rating = st.one_of(
     st.text(max_size=20),
     st.none(),
 )
-FUZZ = settings(
-    max_examples=40,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(40)
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django_scopes import scopes_disabled
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from stakeholders.models import Commitment, Conversation, Stakeholder
 from t2a.models import Role
+from tests.fuzzing import fuzz_settings
 
 from .builders import make_stakeholder
 
@@ -18,11 +19,7 @@ pytestmark = pytest.mark.django_db
 text = st.text(max_size=200) | st.sampled_from(
     ["", "-3", "0", "6", "3", "99999999999", "2026-02-30", "2026-01-05", "nhs", "consent"]
 )
-FUZZ = settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+FUZZ = fuzz_settings(25)
 
 
 def stakeholder_count() -> int:

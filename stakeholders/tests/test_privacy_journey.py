@@ -14,19 +14,12 @@ from django_scopes import scopes_disabled
 from cycles.tests.builders import make_cycle
 from stakeholders.models import Stakeholder
 from t2a.models import Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 from .builders import link, make_commitment, make_conversation, with_contact
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_admin_exports_then_erases_a_stakeholder(page, live_server, shoot):

@@ -8,17 +8,10 @@ from playwright.sync_api import expect
 from cycles.tests.builders import make_cycle
 from stakeholders.models import Stakeholder
 from t2a.models import Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, live_server, email: str) -> None:
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
 
 
 def test_admin_reads_the_audit_trail_filters_it_and_opens_a_history(
