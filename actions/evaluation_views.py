@@ -12,13 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
 from cycles import policies as cycle_policies
 from cycles.models import Cycle
 from cycles.selectors import cycles_visible_to, get_cycle_for_request
 from feedback.policies import can_see_sensitive_insight
 from feedback.selectors import insights_visible_to
+from t2a.htmx import render_section
 from t2a.tenancy import allowed_by
 from t2a.views import add_errors
 
@@ -151,16 +151,14 @@ def _map_context(request: HttpRequest, cycle: Cycle, *, add_form=None, **extra) 
 
 
 def _map_response(request: HttpRequest, cycle: Cycle, *, errors: bool = False, **extra):
-    template = "actions/ripple_map.html"
-    if request.htmx:
-        template += "#ripple_body"
-    status = (200 if request.htmx else 400) if errors else 200
-    response = render(request, template, _map_context(request, cycle, **extra), status=status)
-    if request.htmx:
-        # Edit forms target one effect; after saving, the whole map is redrawn.
-        retarget(response, "#ripple-body")
-        reswap(response, "outerHTML")
-    return response
+    return render_section(
+        request,
+        "actions/ripple_map.html",
+        _map_context(request, cycle, **extra),
+        partial="ripple_body",
+        target="#ripple-body",
+        errors=errors,
+    )
 
 
 @require_GET

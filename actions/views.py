@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cycles.models import Cycle
 from cycles.selectors import cycles_visible_to, get_cycle_for_request
 from feedback.selectors import insights_visible_to
+from t2a.htmx import error_status
 from t2a.models import User
 from t2a.tenancy import allowed_by
 from t2a.views import add_errors
@@ -39,13 +40,8 @@ def _url(name: str, request: HttpRequest, *args) -> str:
     return reverse(f"actions:{name}", args=[request.organisation.slug, *args])
 
 
-def _error_status(request: HttpRequest) -> int:
-    """400 for a full page with form errors; 200 for htmx, which does not swap 4xx."""
-    return 200 if request.htmx else 400
-
-
 def _render_form(request, template: str, context: dict, form) -> HttpResponse:
-    status = _error_status(request) if form.is_bound and form.errors else 200
+    status = error_status(request) if form.is_bound and form.errors else 200
     return render(request, template, context, status=status)
 
 

@@ -14,8 +14,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, reswap, retarget
+from django_htmx.http import HttpResponseClientRedirect
 
+from t2a.htmx import error_status, render_section
 from t2a.tenancy import allowed_by
 from t2a.views import add_errors
 
@@ -45,17 +46,15 @@ def _closure_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
     }
 
 
-def _closure_response(request: HttpRequest, cycle: Cycle, *, status: int = 200, **extra):
-    template = "cycles/closure.html"
-    if request.htmx:
-        template += "#closure_body"
-    response = render(request, template, _closure_context(request, cycle, **extra), status=status)
-    if request.htmx:
-        # An item's form replaces that item; once saved, the whole checklist is redrawn
-        # (the count and the close button change with it).
-        retarget(response, "#closure-body")
-        reswap(response, "outerHTML")
-    return response
+def _closure_response(request: HttpRequest, cycle: Cycle, *, errors=None, **extra):
+    return render_section(
+        request,
+        "cycles/closure.html",
+        _closure_context(request, cycle, errors=errors, **extra),
+        partial="closure_body",
+        target="#closure-body",
+        errors=bool(errors),
+    )
 
 
 @require_GET
@@ -72,9 +71,7 @@ def closure_start(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     try:
         services.cycle_start_closing(cycle=cycle, by=request.user)
     except ValidationError as exc:
-        return _closure_response(
-            request, cycle, errors=exc.messages, status=200 if request.htmx else 400
-        )
+        return _closure_response(request, cycle, errors=exc.messages)
     messages.success(
         request,
         f"{cycle.title} is now closing. Work through the closure checklist before you close it.",
@@ -125,7 +122,7 @@ def closure_item_edit(request: HttpRequest, cycle_pk: int, closure_key: str) -> 
                 return _closure_response(request, cycle)
             messages.success(request, f"Saved: {item.label.lower()}.")
             return redirect(_url(cycle, "closure") + f"#closure-item-{key}")
-    status = (200 if request.htmx else 400) if form.errors else 200
+    status = error_status(request) if form.errors else 200
     template = "cycles/closure_item_form.html"
     if request.htmx:
         template += "#closure_item_form"
@@ -140,9 +137,7 @@ def cycle_close(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     try:
         services.cycle_close(cycle=cycle, by=request.user)
     except ValidationError as exc:
-        return _closure_response(
-            request, cycle, errors=exc.messages, status=200 if request.htmx else 400
-        )
+        return _closure_response(request, cycle, errors=exc.messages)
     messages.success(request, f"{cycle.title} is closed.")
     if request.htmx:
         return HttpResponseClientRedirect(_url(cycle, "cycle_detail"))

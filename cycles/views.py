@@ -16,8 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import reswap, retarget
 
+from t2a.htmx import error_status, render_section
 from t2a.models import User
 from t2a.tenancy import allowed_by
 from t2a.views import add_errors
@@ -58,12 +58,6 @@ PEOPLE = ("community_leads", "governance_members")
 
 def _cycle_url(cycle: Cycle, name: str = "cycle_detail") -> str:
     return reverse(f"cycles:{name}", args=[cycle.organisation.slug, cycle.pk])
-
-
-def _error_status(request: HttpRequest) -> int:
-    """400 for a full page with form errors; 200 for an htmx partial, because htmx does
-    not swap 4xx responses and the person would never see the error messages."""
-    return 200 if request.htmx else 400
 
 
 def _can_edit(request: HttpRequest) -> bool:
@@ -375,7 +369,7 @@ def _child_form_view(
                 )
             messages.success(request, success)
             return redirect(_cycle_url(cycle, "case_for_change"))
-    status = _error_status(request) if form.errors else 200
+    status = error_status(request) if form.errors else 200
     if in_place:
         return render(
             request,
@@ -533,16 +527,14 @@ def _toc_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
 def _toc_response(
     request: HttpRequest, cycle: Cycle, *, errors: bool = False, **extra
 ) -> HttpResponse:
-    template = "cycles/theory_of_change.html"
-    if request.htmx:
-        template += "#toc_body"
-    status = _error_status(request) if errors else 200
-    response = render(request, template, _toc_context(request, cycle, **extra), status=status)
-    if request.htmx:
-        # Edit forms target one item; after saving, the whole list is redrawn.
-        retarget(response, "#toc-body")
-        reswap(response, "outerHTML")
-    return response
+    return render_section(
+        request,
+        "cycles/theory_of_change.html",
+        _toc_context(request, cycle, **extra),
+        partial="toc_body",
+        target="#toc-body",
+        errors=errors,
+    )
 
 
 @require_GET
@@ -586,7 +578,7 @@ def toc_item_edit(request: HttpRequest, cycle_pk: int, toc_item_pk: int) -> Http
                 return _toc_response(request, cycle)
             messages.success(request, "Theory of change saved.")
             return redirect(_cycle_url(cycle, "theory_of_change"))
-    status = _error_status(request) if form.errors else 200
+    status = error_status(request) if form.errors else 200
     template = "cycles/toc_item_form.html"
     if request.htmx:
         template += "#toc_item_form"
