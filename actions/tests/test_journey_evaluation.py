@@ -11,10 +11,10 @@ from django_scopes import scopes_disabled
 from actions.models import Evaluation, RippleEffect
 from cycles.tests.builders import make_cycle
 from t2a.models import Role
+from tests.browser import sign_in
 from tests.cast import make_member, make_organisation
 
 from .builders import make_action
-from .test_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +40,7 @@ def test_lead_writes_the_evaluation_and_maps_the_ripples(page, phone_page, live_
     make_action(cycle, "Evening antenatal clinic")
     base = f"{live_server.url}/o/northgate/actions/cycles/{cycle.pk}"
 
-    sign_in(page, live_server, staff)
+    sign_in(page, live_server, staff.email)
     page.goto(f"{live_server.url}/o/northgate/cycles/{cycle.pk}/")
     page.get_by_role("link", name="Annual evaluation for Maternity voices in Highfields").click()
     page.wait_for_url(f"{base}/evaluation/")
@@ -120,7 +120,7 @@ def test_lead_writes_the_evaluation_and_maps_the_ripples(page, phone_page, live_
     shoot(page, "ripple-after-remove")
 
     # The community lead reads the map on a phone.
-    sign_in(phone_page, live_server, hodan)
+    sign_in(phone_page, live_server, hodan.email)
     phone_page.goto(f"{base}/ripple-map/")
     phone_page.wait_for_selector("svg.t2a-ripple-map")
     shoot(phone_page, "ripple-map-phone")

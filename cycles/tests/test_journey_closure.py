@@ -12,10 +12,10 @@ from cycles.models import ActionHandover, ClosureItem, Cycle
 from feedback.tests.builders import make_report_back
 from stakeholders.tests.builders import link, make_stakeholder
 from t2a.models import Role
+from tests.browser import sign_in
 from tests.cast import make_member, make_organisation
 
 from .builders import make_cycle, make_toc_item
-from .test_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

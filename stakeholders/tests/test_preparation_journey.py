@@ -9,9 +9,8 @@ from django_scopes import scopes_disabled
 from cycles.tests.builders import make_cycle
 from stakeholders.models import RoleAgreement
 from t2a.models import Role
+from tests.browser import sign_in
 from tests.cast import make_member, make_organisation
-
-from .test_journey import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
