@@ -28,7 +28,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from t2a.models import User
-from t2a.privacy import spreadsheet_safe, tenant_models
+from t2a.privacy import spreadsheet_safe, stored_files_withdraw, tenant_models
 
 from .models import Stakeholder, SteeringMeeting
 
@@ -472,6 +472,8 @@ def stakeholder_erase(*, stakeholder: Stakeholder, typed_name: str, actor: User)
     _scrub_audit_trail(
         stakeholder=locked, needles=needles, erased_name=ERASED_NAME.format(pk=locked.pk)
     )
+    # Reports and exports made before now may show the person: they go too.
+    stored_files_withdraw(organisation_id=locked.organisation_id)
     stakeholder.refresh_from_db()
     _record_in_audit_trail(stakeholder=stakeholder, actor=actor)
     return stakeholder

@@ -21,7 +21,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from t2a.models import Organisation
+from t2a.models import Organisation, OrganisationExport
+from t2a.privacy import stored_files_withdraw
 
 from .models import (
     AssetUse,
@@ -147,6 +148,9 @@ def contact_details_remove_inactive(*, organisation: Organisation, now: datetime
         if len(batch) < BATCH_SIZE:
             break
     if removed:
+        # Exports made before now still hold those contact details (reports show none).
+        with transaction.atomic():
+            stored_files_withdraw(organisation_id=organisation.pk, only=(OrganisationExport,))
         log.info(
             "Retention: removed the contact details of %d stakeholders of organisation %s "
             "(no activity for %d months).",

@@ -151,3 +151,30 @@ def organisation_delete(*, organisation: Organisation, typed_name: str) -> None:
 
     for name in files:
         transaction.on_commit(lambda name=name: default_storage.delete(name))
+
+
+WITHDRAWN = "Removed because a stakeholder's details were erased or removed after it was made."
+
+
+def stored_files_withdraw(
+    *, organisation_id: int, reason: str = WITHDRAWN, only: tuple[type, ...] | None = None
+) -> int:
+    """Delete the organisation's finished reports and exports, which were made from data
+    that has since lost someone's details (`only` those models, when given); the rows
+    stay, marked failed with `reason`, so the pages say why and a fresh copy can be made.
+    Call inside the transaction that removed the details: the files go once it commits.
+    Returns how many were withdrawn."""
+    from django.core.files.storage import default_storage
+
+    withdrawn = 0
+    for model in tenant_models():
+        if only is not None and model not in only:
+            continue
+        if not {"file", "status", "error"} <= {f.name for f in model._meta.concrete_fields}:
+            continue
+        stored = model._base_manager.filter(organisation_id=organisation_id).exclude(file="")
+        names = list(stored.values_list("file", flat=True))
+        withdrawn += stored.update(file="", status=JobStatus.FAILED, error=reason[:500])
+        for name in names:
+            transaction.on_commit(lambda name=name: default_storage.delete(name))
+    return withdrawn

@@ -317,6 +317,7 @@ def test_erasure_removes_the_person_everywhere_and_keeps_the_work(
     assert "Records about Grace Bello" in page.text
     assert "Listening activities they hosted" in page.text
     assert "Insights credited to them by name" in page.text
+    assert "organisation exports made before now are deleted" in page.text
     response = client.post(erase_url(org, grace), {"confirm_name": NAME, "understood": "on"})
     assert response.status_code == 302
 
@@ -457,3 +458,51 @@ def test_erasure_in_a_full_demo_organisation_leaves_no_trace(client_for):
     assert text_mentions(demo, name, email) == []
     with scopes_disabled():
         assert Insight.objects.filter(organisation=demo).count() == insights
+
+
+def stored_file(org, cycle, model, name: str):
+    """A finished report or export with a real file in private storage."""
+    from django.core.files.base import ContentFile
+
+    from cycles.models import Report, ReportKind
+    from t2a.models import JobStatus
+
+    extra = (
+        {"cycle": cycle, "kind": ReportKind.CASE_FOR_CHANGE, "data_hash": "x" * 64}
+        if model is Report
+        else {}
+    )
+    with scopes_disabled():
+        row = model.objects.create(organisation=org, status=JobStatus.DONE, **extra)
+        row.file.save(name, ContentFile(f"{NAME} {EMAIL}".encode()))
+    return row
+
+
+@pytest.mark.django_db(transaction=True)
+def test_erasure_withdraws_reports_and_exports_made_before_it(org, other_org, users):
+    from django.core.files.storage import default_storage
+
+    from cycles.models import Report
+    from t2a.models import OrganisationExport
+
+    grace = grace_everywhere(org, users)
+    cycle = make_cycle(org, "Night buses")
+    report = stored_file(org, cycle, Report, "report.pdf")
+    export = stored_file(org, None, OrganisationExport, "export.zip")
+    theirs = stored_file(other_org, None, OrganisationExport, "theirs.zip")
+    names = [row.file.name for row in (report, export, theirs)]
+    assert all(default_storage.exists(name) for name in names)
+
+    with scope(organisation=org.pk):
+        privacy.stakeholder_erase(stakeholder=grace, typed_name=NAME, actor=users[Role.ADMIN])
+
+    assert not default_storage.exists(names[0]) and not default_storage.exists(names[1])
+    assert default_storage.exists(names[2]), "another organisation's export is untouched"
+    with scopes_disabled():
+        for row in (report, export):
+            row.refresh_from_db()
+            assert (row.status, row.file.name) == ("failed", "")
+            assert "erased" in row.error
+        theirs.refresh_from_db()
+        assert theirs.status == "done"
+    default_storage.delete(names[2])

@@ -75,6 +75,30 @@ def test_just_inside_the_window_is_kept_and_just_outside_is_removed(org, admin):
     assert outside.consent_recorded_by is None and outside.consent_basis == ""
 
 
+@pytest.mark.django_db(transaction=True)
+def test_removing_contact_details_withdraws_older_exports_but_not_reports(org, admin):
+    from django.core.files.storage import default_storage
+
+    from cycles.models import Report
+    from stakeholders.tests.test_privacy import stored_file
+    from t2a.models import OrganisationExport
+
+    set_retention(org, 12)
+    contact(org, admin, "Outside Person", BUILT - timedelta(hours=1))
+    export = stored_file(org, None, OrganisationExport, "export.zip")
+    report = stored_file(org, make_cycle(org, "Night buses"), Report, "report.pdf")
+
+    assert run(org) == 1
+
+    with scopes_disabled():
+        export.refresh_from_db()
+        report.refresh_from_db()
+    assert (export.status, export.file.name) == ("failed", "")
+    assert report.status == "done" and default_storage.exists(report.file.name)
+    default_storage.delete(report.file.name)
+    assert run(org, SWEEP + timedelta(hours=1)) == 0
+
+
 @pytest.mark.django_db
 def test_recent_activity_of_any_kind_keeps_contact_details(org, admin, users):
     set_retention(org, 12)
@@ -153,11 +177,12 @@ def test_sweep_queries_do_not_grow_with_the_data(org, admin, django_assert_max_n
     set_retention(org, 12)
     for i in range(3):
         contact(org, admin, f"Few {i}", BUILT - timedelta(days=40))
-    with django_assert_max_num_queries(6):
+    # The sweep, then withdrawing the exports made before it (savepoint, read, update).
+    with django_assert_max_num_queries(9):
         assert run(org) == 3
     for i in range(40):
         contact(org, admin, f"Many {i}", BUILT - timedelta(days=40))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(9):
         assert run(org) == 40
 
 
