@@ -28,7 +28,9 @@ from bench import loadgen  # noqa: E402
 HOST, PORT = "127.0.0.1", int(os.environ.get("BENCH_PORT", "8123"))
 SECONDS = float(os.environ.get("BENCH_SECONDS", "10"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "16"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# Two sync workers per CPU: while one waits on PostgreSQL the other computes (measured on
+# the 2-CPU machine: 4 workers served 35-50% more than 2, and 5 no more than 4).
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/t2a_bench")
 ENV = {
     **os.environ,
