@@ -71,4 +71,10 @@ BEAT_SCHEDULE["report-recovery"] = {
     "schedule": crontab(minute="*/5"),
     "options": {"expires": 4 * 60},
 }
+# Organisation exports whose message or worker was lost are failed, so the page says so.
+BEAT_SCHEDULE["export-recovery"] = {
+    "task": "t2a.tasks.organisation_exports_give_up",
+    "schedule": crontab(minute="*/15"),
+    "options": {"expires": 14 * 60},
+}
 app.conf.beat_schedule = BEAT_SCHEDULE

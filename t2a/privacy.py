@@ -178,3 +178,26 @@ def stored_files_withdraw(
         for name in names:
             transaction.on_commit(lambda name=name: default_storage.delete(name))
     return withdrawn
+
+
+EXPORT_GAVE_UP = (
+    "The export could not be made: the service was busy or interrupted. Ask for a new one."
+)
+
+
+def organisation_exports_give_up(*, now=None) -> int:
+    """Mark failed every export still queued or running `REPORT_GIVE_UP_SECONDS` after it
+    was asked for (its message or worker was lost; the task's hard limit is 11 minutes),
+    so its page stops waiting and says what to do. Across organisations: it changes only
+    the status. Returns how many."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django_scopes import scopes_disabled
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=settings.REPORT_GIVE_UP_SECONDS)
+    with scopes_disabled():
+        return OrganisationExport.objects.filter(
+            status__in=(JobStatus.QUEUED, JobStatus.RUNNING), created_at__lt=cutoff
+        ).update(status=JobStatus.FAILED, error=EXPORT_GAVE_UP, finished_at=now)

@@ -123,3 +123,11 @@ def organisation_export_task(*, organisation_id: int, export_id: int) -> None:
                 status=JobStatus.FAILED, error=repr(exc)[:500]
             )
             raise
+
+
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150, expires=14 * 60)
+def organisation_exports_give_up() -> int:
+    """Every fifteen minutes: fail exports that will never finish (t2a/privacy.py)."""
+    from . import privacy
+
+    return privacy.organisation_exports_give_up()

@@ -151,3 +151,56 @@ def test_deleting_an_organisation_removes_every_row_it_owns(org, users, client_f
     assert rows_of(doomed.pk) == {}
     assert rows_of(keep.pk) == before_keep
     call_command("check")
+
+
+@pytest.mark.django_db
+def test_exports_that_will_never_finish_are_failed_and_the_page_stops_waiting(
+    org, other_org, users, client_for
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from t2a import tasks  # noqa: F401 (registers the task)
+    from t2a.celery import BEAT_SCHEDULE, app
+
+    now = timezone.now()
+    with scopes_disabled():
+        lost, dead, recent, done = (
+            OrganisationExport.objects.create(organisation=org, status=status, created_at=at)
+            for status, at in (
+                (JobStatus.QUEUED, now - timedelta(hours=2)),
+                (JobStatus.RUNNING, now - timedelta(minutes=61)),
+                (JobStatus.QUEUED, now - timedelta(minutes=5)),
+                (JobStatus.DONE, now - timedelta(hours=3)),
+            )
+        )
+        theirs = OrganisationExport.objects.create(
+            organisation=other_org, status=JobStatus.QUEUED, created_at=now - timedelta(hours=2)
+        )
+    client = client_for(users[Role.ADMIN])
+    export_page = reverse("organisation_export", args=[org.slug])
+    assert 'hx-trigger="every 2s"' in client.get(export_page).text
+
+    assert privacy.organisation_exports_give_up(now=now) == 3
+    with scopes_disabled():
+        states = {
+            e.pk: (e.status, e.error)
+            for e in OrganisationExport.objects.filter(
+                pk__in=[lost.pk, dead.pk, recent.pk, done.pk, theirs.pk]
+            )
+        }
+    assert states[lost.pk] == ("failed", privacy.EXPORT_GAVE_UP)
+    assert states[dead.pk] == ("failed", privacy.EXPORT_GAVE_UP)
+    assert states[theirs.pk] == ("failed", privacy.EXPORT_GAVE_UP)
+    assert states[recent.pk][0] == "queued" and states[done.pk][0] == "done"
+    assert privacy.organisation_exports_give_up(now=now) == 0
+
+    # Recent is still pending, so the page keeps polling; once it too is given up, it stops.
+    privacy.organisation_exports_give_up(now=now + timedelta(hours=1))
+    page = client.get(export_page).text
+    assert 'hx-trigger="every 2s"' not in page
+    assert "Ask for a new one." in page
+
+    entry = BEAT_SCHEDULE["export-recovery"]
+    assert entry["task"] == "t2a.tasks.organisation_exports_give_up" and entry["task"] in app.tasks
