@@ -26,7 +26,7 @@ static/dist/t2a.css: node_modules/.installed static/scss/t2a.scss
 	npm run --silent build:css
 
 install: $(VENV)/.installed static/dist/t2a.css
-	mkdir -p var/celery/queue var/celery/processed var/private var/cache staticfiles
+	mkdir -p var/celery/queue var/celery/processed var/celery/control var/private var/cache staticfiles
 
 run: install
 	$(BIN)/python manage.py migrate --noinput

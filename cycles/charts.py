@@ -1,5 +1,6 @@
 """Server-rendered SVG charts (no JavaScript, no inline styles: CSP-safe and printable)."""
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -11,7 +12,9 @@ LABEL_HEIGHT = 22
 BAR_HEIGHT = 18
 BAR_GAP = 4
 BLOCK_GAP = 18
-VALUE_SPACE = 80  # room at the right of the longest bar for its number
+LINE_HEIGHT = 18  # each further line of a long block label
+LABEL_CHARS = 80  # a block label wraps after this many characters (14px text in 640)
+VALUE_SPACE = 130  # room at the right of the longest bar for "12.5 comparator"
 BAR_MAX = WIDTH - VALUE_SPACE
 
 
@@ -29,6 +32,7 @@ class Block:
     label_y: int
     label: str
     bars: tuple[Bar, ...]
+    lines: tuple[str, ...] = ()  # the label wrapped to fit the chart's width
 
 
 @dataclass(frozen=True)
@@ -57,8 +61,11 @@ def inequality_chart(rows: Sequence[InequalityRow]) -> BarChart | None:
     blocks, y = [], 0
     for row in rows:
         top = scale[row.indicator] or Decimal(1)
+        comparator = f" (compared with {row.comparator_label})" if row.comparator_label else ""
+        label = f"{row.group} – {row.indicator}{comparator}"
+        lines = tuple(textwrap.wrap(label, LABEL_CHARS)) or ("",)
         label_y = y + 16
-        y += LABEL_HEIGHT
+        y += LABEL_HEIGHT + LINE_HEIGHT * (len(lines) - 1)
         bars = [Bar(y, _width(row.value, top), row.value, _fmt(row.value), False)]
         y += BAR_HEIGHT + BAR_GAP
         if row.comparator_value is not None:
@@ -72,8 +79,7 @@ def inequality_chart(rows: Sequence[InequalityRow]) -> BarChart | None:
                 )
             )
             y += BAR_HEIGHT + BAR_GAP
-        comparator = f" (compared with {row.comparator_label})" if row.comparator_label else ""
-        blocks.append(Block(label_y, f"{row.group} – {row.indicator}{comparator}", tuple(bars)))
+        blocks.append(Block(label_y, label, tuple(bars), lines))
         y += BLOCK_GAP
     return BarChart(WIDTH, y, tuple(blocks))
 

@@ -195,7 +195,26 @@ def test_inequality_rows_show_as_a_table_and_a_chart(lead, cycle):
     page = lead.get(cycle_url(cycle, "case-for-change/")).content.decode()
     assert page.count('aria-hidden="true">Group </span>') == 2
     assert page.count("<rect ") == 4 and 'role="img"' in page
-    assert 'width="560"' in page  # the largest value fills the bar space
+    assert 'width="510"' in page  # the largest value fills the bar space
+    # Room at its right for "8.1" and for "3.5 comparator" (at 13px, about 100 units).
+    assert 640 - 510 >= 120
+
+
+def test_a_long_chart_label_wraps_and_pushes_its_bars_down(lead, cycle):
+    from cycles.charts import LABEL_CHARS, inequality_chart
+
+    long_group = "Women in the most deprived decile of Leicester's neighbourhoods"
+    make_inequality_row(cycle, "Black African", 8.1)
+    make_inequality_row(cycle, long_group, 5)
+    with scopes_disabled():
+        chart = inequality_chart(list(cycle.case_for_change.inequality_rows.order_by("pk")))
+    short, long = chart.blocks
+    assert len(short.lines) == 1 and len(long.lines) == 2
+    assert all(len(line) <= LABEL_CHARS for line in long.lines)
+    assert " ".join(long.lines) == long.label
+    assert long.bars[0].y - long.label_y > short.bars[0].y - short.label_y  # one line lower
+    page = lead.get(cycle_url(cycle, "case-for-change/")).content.decode()
+    assert f'<tspan x="0" dy="18">{long.lines[1]}</tspan>' in page.replace("&#x27;", "'")
 
 
 def test_theory_of_change_order_edit_and_agreement(lead, cycle):
