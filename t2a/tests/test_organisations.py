@@ -113,6 +113,28 @@ def test_friendly_error_pages(org, users, client_for):
 
 
 @pytest.mark.django_db
+def test_a_form_sent_without_its_csrf_cookie_gets_a_plain_english_page(org, users):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(users[Role.ADMIN])
+    response = browser.post(
+        reverse("organisation_settings", args=[org.slug]), {**SETTINGS, "name": "Forged"}
+    )
+    assert response.status_code == 403
+    assert "Your form could not be sent" in response.text
+    assert "Nothing you entered has been saved" in response.text
+    assert "Go to your organisations" in response.text
+    org.refresh_from_db()
+    assert org.name == "Northgate ICB"
+    # A member of the public (a survey, say) is not sent to the staff pages.
+    public = Client(enforce_csrf_checks=True).post(f"/p/{org.slug}/any-cycle/")
+    assert public.status_code == 403
+    assert "allow cookies for this site" in public.text
+    assert "Go to your organisations" not in public.text
+
+
+@pytest.mark.django_db
 def test_escalation_ladder_must_be_in_order(org, users, client_for):
     response = client_for(users[Role.ADMIN]).post(
         reverse("organisation_settings", args=[org.slug]),
