@@ -115,11 +115,20 @@ def _first_published_report_back(cycle: Cycle) -> dict | None:
     )
 
 
-def _actions_summary(cycle: Cycle) -> ActionsSummary:
-    from actions.models import Action, ActionStatus
+def _finished_and_handed() -> tuple[Q, Q]:
+    """(finished: done or dropped, handed over to the next iteration) as conditions on
+    actions; an action that is neither is left open."""
+    from actions.models import ActionStatus
 
     finished = Q(status__in=(ActionStatus.DONE, ActionStatus.DROPPED))
     handed = Q(Exists(ActionHandover.objects.filter(action=OuterRef("pk"))))
+    return finished, handed
+
+
+def _actions_summary(cycle: Cycle) -> ActionsSummary:
+    from actions.models import Action, ActionStatus
+
+    finished, handed = _finished_and_handed()
     actions = Action.objects.filter(plan__cycle=cycle)
     counts = actions.aggregate(
         total=Count("pk"),
@@ -139,6 +148,20 @@ def _actions_summary(cycle: Cycle) -> ActionsSummary:
     return summary
 
 
+def _shown_state(key, recorded: str, *, shared: bool, left_open: bool) -> tuple[str, bool]:
+    """What a step shows, from what was recorded and the data: (state, met by the data)."""
+    if key == ClosureItemKey.LEARNING_SHARED and shared:
+        return ClosureState.DONE, True
+    if key == ClosureItemKey.ACTIONS_HANDED_OVER:
+        if not left_open:
+            return ClosureState.DONE, True
+        if recorded == ClosureState.DONE:
+            # Done was recorded when nothing was left open; an action opened since then
+            # needs handing over, closing or explaining again.
+            return ClosureState.NOT_YET, False
+    return recorded, False
+
+
 def checklist_for(cycle: Cycle) -> Checklist:
     """The cycle's closure checklist as it stands: at most five queries."""
     stored = {item.key: item for item in ClosureItem.objects.filter(cycle=cycle)
@@ -148,21 +171,15 @@ def checklist_for(cycle: Cycle) -> Checklist:
     next_cycle = (
         Cycle.objects.filter(previous_iteration=cycle).values("pk", "title", "status").first()
     )
-    met = {
-        ClosureItemKey.LEARNING_SHARED: report_back is not None,
-        ClosureItemKey.ACTIONS_HANDED_OVER: actions.left_open == 0,
-    }
     items = []
     for key in ClosureItemKey:
         row = stored.get(key.value)
-        state = row.state if row else ClosureState.NOT_YET
-        met_by_data = met.get(key, False)
-        if met_by_data:
-            state = ClosureState.DONE
-        elif key == ClosureItemKey.ACTIONS_HANDED_OVER and state == ClosureState.DONE:
-            # Done was recorded when nothing was left open; an action opened since then
-            # needs handing over, closing or explaining again.
-            state = ClosureState.NOT_YET
+        state, met_by_data = _shown_state(
+            key,
+            row.state if row else ClosureState.NOT_YET,
+            shared=report_back is not None,
+            left_open=actions.left_open > 0,
+        )
         items.append(
             ChecklistItem(
                 key=key.value,
@@ -184,9 +201,10 @@ def checklist_for(cycle: Cycle) -> Checklist:
 def _settled_by_data(cycle_pks: list[int]) -> tuple[set[int], set[int]]:
     """(cycles with a published report-back, cycles with an action left open): the two
     facts that meet or reopen a step whatever was recorded. Two queries."""
-    from actions.models import Action, ActionStatus
+    from actions.models import Action
     from feedback.models import ReportBack
 
+    finished, handed = _finished_and_handed()
     shared = set(
         ReportBack.objects.filter(cycle__in=cycle_pks, published_at__isnull=False)
         .values_list("cycle_id", flat=True)
@@ -194,8 +212,8 @@ def _settled_by_data(cycle_pks: list[int]) -> tuple[set[int], set[int]]:
     )
     left_open = set(
         Action.objects.filter(plan__cycle__in=cycle_pks)
-        .exclude(status__in=(ActionStatus.DONE, ActionStatus.DROPPED))
-        .exclude(Exists(ActionHandover.objects.filter(action=OuterRef("pk"))))
+        .exclude(finished)
+        .exclude(handed)
         .values_list("plan__cycle_id", flat=True)
         .distinct()
     )
@@ -219,17 +237,16 @@ def closure_responsible(cycles) -> dict[int, bool]:
 
     def met(pk: int) -> bool:
         states = recorded.get(pk, {})
-        for key in ClosureItemKey:
-            state = states.get(key.value, ClosureState.NOT_YET)
-            if key == ClosureItemKey.LEARNING_SHARED and pk in shared:
-                continue
-            if key == ClosureItemKey.ACTIONS_HANDED_OVER:
-                if pk not in left_open or state == ClosureState.EXPLAINED:
-                    continue
-                return False
-            if state not in settled:
-                return False
-        return True
+        return all(
+            _shown_state(
+                key,
+                states.get(key.value, ClosureState.NOT_YET),
+                shared=pk in shared,
+                left_open=pk in left_open,
+            )[0]
+            in settled
+            for key in ClosureItemKey
+        )
 
     return {cycle.pk: cycle.pk in closing and met(cycle.pk) for cycle in cycles}
 
