@@ -10,14 +10,18 @@ import io
 import json
 import zipfile
 from collections.abc import Iterator
+from datetime import timedelta
 
 from auditlog.context import disable_auditlog
 from django.apps import apps
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from . import audit
 from .models import JobStatus, Membership, Organisation, OrganisationExport, User
@@ -147,8 +151,6 @@ def organisation_delete(*, organisation: Organisation, typed_name: str) -> None:
     with disable_auditlog():
         Organisation.objects.filter(pk=organisation.pk).delete()
     audit.organisation_entries_delete(organisation)
-    from django.core.files.storage import default_storage
-
     for name in files:
         transaction.on_commit(lambda name=name: default_storage.delete(name))
 
@@ -164,8 +166,6 @@ def stored_files_withdraw(
     stay, marked failed with `reason`, so the pages say why and a fresh copy can be made.
     Call inside the transaction that removed the details: the files go once it commits.
     Returns how many were withdrawn."""
-    from django.core.files.storage import default_storage
-
     withdrawn = 0
     for model in tenant_models():
         if only is not None and model not in only:
@@ -190,11 +190,6 @@ def organisation_exports_give_up(*, now=None) -> int:
     was asked for (its message or worker was lost; the task's hard limit is 11 minutes),
     so its page stops waiting and says what to do. Across organisations: it changes only
     the status. Returns how many."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django_scopes import scopes_disabled
-
     now = now or timezone.now()
     cutoff = now - timedelta(seconds=settings.REPORT_GIVE_UP_SECONDS)
     with scopes_disabled():
