@@ -4,10 +4,14 @@ Set-up code creates rows inside `scopes_disabled()` (see tests/cast.py); the cod
 test runs with the scope the middleware or the task sets, so a missing scope still fails.
 """
 
+from datetime import date
+
 import pytest
 from django.core.cache import cache
 from django.test import Client
 
+from cycles.models import Cycle
+from cycles.tests.builders import make_cycle
 from t2a.models import Organisation, Role, User
 from tests.cast import make_member, make_organisation
 
@@ -56,6 +60,22 @@ def admin_user(users) -> User:
 def outsider(other_org) -> User:
     """An admin of another organisation: the most powerful person who must see nothing."""
     return make_member(other_org, Role.ADMIN, "admin@southfield.example.org")
+
+
+@pytest.fixture
+def cycle(org, users) -> Cycle:
+    """A cycle of `org` that every role is part of: the engagement lead leads it, and the
+    community lead and governance member are on it. Tests that need more (a second
+    community lead, other population groups) change this one."""
+    return make_cycle(
+        org,
+        "Maternity in Northgate",
+        lead=users[Role.ENGAGEMENT_LEAD],
+        community_leads=(users[Role.COMMUNITY_LEAD],),
+        governance_members=(users[Role.GOVERNANCE],),
+        start_date=date(2026, 1, 5),
+        population_groups=["Black African women", "Somali families", "Young carers"],
+    )
 
 
 @pytest.fixture

@@ -3,10 +3,12 @@
 Priorities are drawn from a cycle's themes and insight and ranked by its community leads.
 The action plan (one per cycle, versioned by sign-off round) holds the actions. The plan
 is never final without community sign-off: each sign-off is bound to a SHA-256 hash of the
-plan's content (see `content.py` for exactly which fields are content), so an edit after
+plan's content (ACTION_CONTENT below; the hash in `selectors/content.py`), so an edit after
 approval supersedes it and needs a new round. Progress updates and escalations are not
 plan content: they record delivery, and must not void a sign-off.
 """
+
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
@@ -177,7 +179,7 @@ class SignOffRound(TenantModel):
             # At most one round waiting for answers per plan.
             models.UniqueConstraint(
                 fields=["organisation", "plan"],
-                condition=Q(status="open"),
+                condition=Q(status=RoundStatus.OPEN),
                 name="signoff_round_one_open",
             ),
         ]
@@ -209,7 +211,7 @@ class SignOff(TenantModel):
                 fields=["organisation", "round", "lead"], name="signoff_one_per_lead_per_round"
             ),
             models.CheckConstraint(
-                condition=Q(decision="approve") | ~Q(comment=""),
+                condition=Q(decision=Decision.APPROVE) | ~Q(comment=""),
                 name="signoff_changes_need_comment",
             ),
         ]
@@ -239,7 +241,7 @@ class Action(TenantModel):
 
     The SMART "time-bound" date is the action's `due_date`; there is no second due date.
     `cadence_days` is how often the community hears about progress: the reminder sweep
-    (issue 7) compares it with the latest ProgressUpdate.
+    compares it with the latest ProgressUpdate.
     """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="actions")
@@ -270,6 +272,8 @@ class Action(TenantModel):
     cadence_days = models.PositiveSmallIntegerField(
         "feedback cadence in days", default=DEFAULT_CADENCE_DAYS
     )
+    # "We did": the report-backs that tell the community about this action.
+    report_backs = models.ManyToManyField("feedback.ReportBack", blank=True, related_name="actions")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -291,7 +295,7 @@ class Action(TenantModel):
                 name="action_out_of_scope_has_reason",
             ),
             models.CheckConstraint(
-                condition=~Q(status="dropped") | ~Q(dropped_reason=""),
+                condition=~Q(status=ActionStatus.DROPPED) | ~Q(dropped_reason=""),
                 name="action_dropped_has_reason",
             ),
             models.CheckConstraint(
@@ -311,6 +315,48 @@ class Action(TenantModel):
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
 
 
+# An action's content: what the community leads approve, declared once. It drives the
+# action form (forms/plan.py, ActionForm), the services that save an action, the sign-off
+# hash and the readable diff between plan versions (selectors/content.py) and the copy
+# carried into the next iteration. Each field maps to how a change to it is described.
+ACTION_CONTENT: dict[str, str] = {
+    "priority": "priority",
+    "title": "title",
+    "description": "description",
+    "owner": "owner",
+    "partners": "partner organisations",
+    "start_date": "start date",
+    "due_date": "due date",
+    "community_measure": "measure that matters to the community",
+    "specific_result": "specific result",
+    "metric": "metric",
+    "baseline": "baseline",
+    "target": "target",
+    "in_scope": "scope",
+    "out_of_scope_reason": "reason it is out of scope",
+    "cadence_days": "feedback cadence",
+}
+
+# An action's fields that are not content, and why: they record delivery or bookkeeping,
+# and if they were content every progress update would void the sign-off. A field in
+# neither list fails actions/tests/selectors/test_content.py.
+ACTION_NOT_CONTENT: dict[str, str] = {
+    "id": "bookkeeping",
+    "organisation": "bookkeeping",
+    "plan": "the plan the content belongs to",
+    "status": "delivery state, reported in progress updates",
+    "dropped_reason": "delivery state",
+    "report_backs": "what was told to the community about it",
+    "created_at": "bookkeeping",
+    "updated_at": "bookkeeping",
+}
+
+# What an open action keeps when it is carried into the next iteration: its content (the
+# priority is recreated in the new cycle) and its delivery state; not its progress updates,
+# escalations or sign-offs, which belong to the iteration they happened in.
+ACTION_CARRIED = tuple(name for name in ACTION_CONTENT if name != "priority") + ("status",)
+
+
 class ProgressUpdate(TenantModel):
     """A progress update on an action. `public` ones may appear on the public page."""
 
@@ -320,6 +366,9 @@ class ProgressUpdate(TenantModel):
     barriers = models.TextField("barriers", max_length=LONG_TEXT, blank=True)
     evidence_url = models.URLField("link to evidence", max_length=500, blank=True)
     public = models.BooleanField("share with the public", default=False)
+    report_backs = models.ManyToManyField(
+        "feedback.ReportBack", blank=True, related_name="progress_updates"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -402,8 +451,8 @@ class Evaluation(TenantModel):
     The sections are plain text written by the engagement lead (with the community leads'
     help): what worked, what to adapt, evidence of success under the model's five headings,
     and learning and next steps. "What to adapt" becomes the next iteration's starting notes.
-    Section names and hints live in `actions/evaluation.py` (SECTIONS), so the form, the
-    read view and the PDF show the same headings.
+    Section names and hints live in SECTIONS below, so the form, the read view and the PDF
+    show the same headings.
     """
 
     cycle = models.OneToOneField(
@@ -444,6 +493,76 @@ class Evaluation(TenantModel):
         return f"Evaluation of {self.cycle_id}"
 
 
+@dataclass(frozen=True)
+class Section:
+    """One section of the evaluation template: its field, heading and the hint beside it."""
+
+    field: str
+    heading: str
+    hint: str
+    group: str = ""  # "evidence" for the five evidence-of-success headings
+
+
+# Every section of the evaluation once, in the model's order: the form, the read page, the
+# readiness measure and the PDF all take their fields and headings from here.
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        "what_worked",
+        "What worked",
+        "The approaches, places and people that helped communities take part and be heard.",
+    ),
+    Section(
+        "what_to_adapt",
+        "What to adapt",
+        "What you would do differently next time. This becomes the starting notes of the "
+        "next iteration of this cycle.",
+    ),
+    Section(
+        "evidence_confidence",
+        "Community confidence and capability",
+        "For example, community leads taking on new roles, people speaking at meetings, "
+        "skills gained through training.",
+        "evidence",
+    ),
+    Section(
+        "evidence_relationships",
+        "Relationships and trust",
+        "For example, promises kept, more people coming back, partners working together, "
+        "what the trust indicators show.",
+        "evidence",
+    ),
+    Section(
+        "evidence_system",
+        "Changes in system behaviour, culture or decision-making",
+        "For example, a policy, budget or decision that changed because of what communities "
+        "said, or community members now sitting on a board.",
+        "evidence",
+    ),
+    Section(
+        "evidence_services",
+        "Quality and relevance of services",
+        "For example, a service moved, opened at new times, translated or redesigned with "
+        "the community.",
+        "evidence",
+    ),
+    Section(
+        "evidence_health",
+        "Health outcomes",
+        "Health outcomes take time to show: early signs, such as more people attending "
+        "screening, count here. Say what you will measure in later years.",
+        "evidence",
+    ),
+    Section(
+        "learning_next_steps",
+        "Learning and next steps",
+        "What you have learned and what happens next, and who will do it.",
+    ),
+)
+
+SECTION_FIELDS: tuple[str, ...] = tuple(s.field for s in SECTIONS)
+EVIDENCE_FIELDS: tuple[str, ...] = tuple(s.field for s in SECTIONS if s.group == "evidence")
+
+
 class RippleLevel(models.TextChoices):
     INDIVIDUAL = "individual", "Individual"
     COMMUNITY = "community", "Community"
@@ -458,9 +577,9 @@ class RippleEffect(TenantModel):
 
     An effect may name the action or insight it came from (of the same cycle) and the
     effect it grew out of (`parent`, of the same cycle; never itself or one of its own
-    descendants). Those rules live in `actions/ripple.py`, which every write goes through.
+    descendants). Those rules live in `services/ripple.py`, which every write goes through.
     `parent` is RESTRICT: deleting an effect with children goes through
-    `ripple.effect_delete`, which first moves the children up to the deleted effect's parent.
+    `ripple_effect_delete`, which first moves the children up to the deleted effect's parent.
     """
 
     cycle = models.ForeignKey(
@@ -514,3 +633,37 @@ class RippleEffect(TenantModel):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ActionHandover(TenantModel):
+    """An open action of a cycle carried into its next iteration as a copy.
+
+    The closing cycle's checklist reads these rows to show which open actions were handed
+    over. The rows go with the next iteration if it is ever deleted, which correctly puts
+    those actions back among the ones left open.
+    """
+
+    cycle = models.ForeignKey(
+        "cycles.Cycle", on_delete=models.CASCADE, related_name="action_handovers"
+    )
+    next_cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    carried_to = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    handed_over_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    handed_over_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "action"], name="action_handed_over_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(cycle=F("next_cycle")), name="action_handover_to_another_cycle"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id} handed over to {self.next_cycle_id}"

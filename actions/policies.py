@@ -8,7 +8,7 @@
 - Governance board members read, see the escalations of their cycles and record decisions
   on them; that is the only thing they write.
 
-Which cycles a member sees at all is decided by `cycles.selectors.cycles_visible_to`.
+Which cycles a member sees at all is decided by `cycles.selectors.cycles.cycles_visible_to`.
 """
 
 from t2a.models import Membership, Role

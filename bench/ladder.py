@@ -13,14 +13,16 @@ import time
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.urls import get_resolver
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from actions.models import Action, ActionPlan, Escalation, PlanStatus, Priority, ProgressUpdate
 from cycles.models import Cycle
+from t2a.celery import app
 from t2a.models import Membership, Organisation, Reminder, Role, User
+from t2a.services.notifications import reminder_sweep_organisation
 
 SLUG = "ladder-bench"
 CYCLES = 100
@@ -125,8 +127,6 @@ def prepare() -> Organisation:
         newest = ProgressUpdate.objects.aggregate(newest=Max("created_at"))["newest"]
         shift = timezone.now() - timedelta(hours=1) - newest
         if shift > timedelta(minutes=5):
-            from django.db.models import F
-
             ProgressUpdate.objects.update(created_at=F("created_at") + shift)
         Reminder.objects.all().delete()
         Escalation.objects.filter(update_due_on__isnull=False).delete()
@@ -135,9 +135,6 @@ def prepare() -> Organisation:
 
 def measure() -> dict[str, str]:
     """Time a first sweep (everything due is claimed and enqueued) and a repeat sweep."""
-    from t2a.celery import app
-    from t2a.notifications import reminder_sweep_organisation
-
     organisation = prepare()
     today = timezone.localdate()
     # A worker is long-lived: load the URL conf (and the PDF stack it imports) before

@@ -1,14 +1,21 @@
 """What the benchmark visits and measures, on the large demo organisation (`eastbrook`).
 
-Kept apart from run.py so each stage app's pages join the list in one place.
+Kept apart from the `bench` command (t2a/management/commands/bench.py) so each stage app's
+pages join the list in one place. Imported only by that command, once Django is set up.
 """
 
 import time
 
+from django.db.models import Count
 from django.urls import reverse
 from django_scopes import scope
 
+from bench import ladder
+from cycles.models import Cycle, ReportKind
+from cycles.selectors import reports
 from t2a.models import Organisation
+from t2a.pdf import pdf_render
+from t2a.services.notifications import reminder_sweep
 
 LARGE_ORG = "eastbrook"
 BENCH_USER = "admin+eastbrook@example.org"
@@ -28,10 +35,6 @@ def page_list() -> list[tuple[str, str]]:
 
 def biggest_cycle():
     """The large organisation's cycle with the most insight (call inside its scope)."""
-    from django.db.models import Count
-
-    from cycles.models import Cycle
-
     return Cycle.objects.annotate(n=Count("insights")).order_by("-n", "pk").first()
 
 
@@ -58,10 +61,6 @@ def _stage_pages(organisation) -> list[tuple[str, str]]:
 
 def pdf_measurement() -> dict[str, str]:
     """Render the largest cycle's annual evaluation in this process, as a worker would."""
-    from cycles import reports
-    from cycles.models import ReportKind
-    from t2a.pdf import pdf_render
-
     organisation = Organisation.objects.get(slug=LARGE_ORG)
     with scope(organisation=organisation.pk):
         cycle = biggest_cycle()
@@ -85,9 +84,6 @@ def pdf_measurement() -> dict[str, str]:
 def extra_measurements() -> dict[str, str]:
     """Timed operations other than page loads (PDF render, reminder sweep)."""
     results: dict[str, str] = {}
-    from bench import ladder
-    from t2a.notifications import reminder_sweep
-
     results.update(pdf_measurement())
     results.update(ladder.measure())
 

@@ -5,11 +5,13 @@ stage 1 documents (case for change, theory of change, inclusion prompts, ethics 
 off it; later stages live in their own apps and point here.
 """
 
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from t2a.models import JobStatus, TenantModel
+from t2a.models import Job, TenantModel
 
 
 class Stage(models.IntegerChoices):
@@ -62,7 +64,7 @@ class Cycle(TenantModel):
     governance_members = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="+"
     )
-    # Repeating the cycle (issue 8): the next iteration points back at the one it repeats.
+    # Repeating the cycle: the next iteration points back at the one it repeats.
     # SET_NULL, not PROTECT: deleting an organisation cascades through all its cycles, and
     # PROTECT would refuse that (and any erasure); losing a link is better than being
     # unable to delete. A cycle has at most one next iteration (the constraint below).
@@ -149,7 +151,7 @@ class CaseForChange(TenantModel):
             ),
             # An agreed case always says when it was agreed.
             models.CheckConstraint(
-                condition=Q(status="draft") | Q(agreed_on__isnull=False),
+                condition=Q(status=CaseForChangeStatus.DRAFT) | Q(agreed_on__isnull=False),
                 name="case_for_change_agreed_has_date",
             ),
         ]
@@ -416,7 +418,7 @@ class StageTransition(TenantModel):
         return self.to_stage > self.from_stage
 
 
-# --- PDF reports for governance (issue 8) -------------------------------------------------
+# --- PDF reports for governance ---------------------------------------------------------
 
 
 class ReportKind(models.TextChoices):
@@ -424,41 +426,40 @@ class ReportKind(models.TextChoices):
     ANNUAL_EVALUATION = "annual_evaluation", "Annual evaluation"
 
 
-class Report(TenantModel):
-    """A PDF made from a cycle's data by a Celery task (queued → running → done / failed).
+class Report(Job):
+    """A PDF made from a cycle's data by a Celery task on the "pdf" queue (t2a/jobs.py runs
+    it: queued -> running -> done / failed with the error).
 
     `data_hash` is the SHA-256 of the canonical JSON the report is made from: asking again
     for a report whose data has not changed returns the finished one instead of rendering
     it twice. The file sits in private storage, served only by the permission-checked view.
     """
 
+    task_name = "cycles.tasks.report_render"
+    build_function = "cycles.services.reports.report_build"
+    file_folder = "reports"
+    requeue_after = timedelta(seconds=settings.REPORT_REQUEUE_SECONDS)
+    give_up_after = timedelta(seconds=settings.REPORT_GIVE_UP_SECONDS)
+    too_long_message = (
+        "The report took too long to make. Try again, or ask for help if it keeps failing."
+    )
+    gave_up_message = (
+        "The report could not be made in time: the service was busy or interrupted. Try again."
+    )
+
     cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="reports")
     kind = models.CharField(max_length=20, choices=ReportKind.choices)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    file = models.FileField(upload_to="reports/", blank=True)
-    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
     page_count = models.PositiveIntegerField(null=True, blank=True)
     data_hash = models.CharField(max_length=64)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    generated_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    class Meta(Job.Meta):
         indexes = [models.Index(fields=["cycle", "kind", "data_hash"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.cycle} ({self.status})"
 
-    @property
-    def pending(self) -> bool:
-        return self.status in (JobStatus.QUEUED, JobStatus.RUNNING)
 
-
-# --- Responsible closure and the next iteration (issue 8) ---------------------------------
+# --- Responsible closure and the next iteration -----------------------------------------
 
 
 class ClosureItemKey(models.TextChoices):
@@ -483,7 +484,7 @@ class ClosureItem(TenantModel):
     The rows are written when the cycle moves to closing (missing rows read as "not
     yet"). Two steps can also be met by the data: a published report-back shares the
     learning, and no open action left behind means the actions are handed over or closed
-    (`cycles.closure` works out what each step shows). `note` says what was done, or,
+    (`cycles.selectors.closure` works out what each step shows). `note` says what was done, or,
     for "explained", why it was not: an explanation is never blank.
     """
 
@@ -505,43 +506,10 @@ class ClosureItem(TenantModel):
                 fields=["organisation", "cycle", "key"], name="closure_item_once_per_cycle"
             ),
             models.CheckConstraint(
-                condition=~Q(state="explained") | ~Q(note=""),
+                condition=~Q(state=ClosureState.EXPLAINED) | ~Q(note=""),
                 name="closure_item_explained_has_note",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.cycle}: {self.get_key_display()} ({self.get_state_display()})"
-
-
-class ActionHandover(TenantModel):
-    """An open action of a cycle carried into its next iteration as a copy.
-
-    Kept here rather than on the action, so the actions app needs no change: the closing
-    cycle's checklist reads these rows to show which open actions were handed over. The
-    rows go with the next iteration if it is ever deleted, which correctly puts those
-    actions back among the ones left open.
-    """
-
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="action_handovers")
-    next_cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
-    action = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="+")
-    carried_to = models.ForeignKey("actions.Action", on_delete=models.CASCADE, related_name="+")
-    handed_over_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    handed_over_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["organisation", "action"], name="action_handed_over_once"
-            ),
-            models.CheckConstraint(
-                condition=~Q(cycle=F("next_cycle")), name="action_handover_to_another_cycle"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Action {self.action_id} handed over to {self.next_cycle_id}"

@@ -1,6 +1,6 @@
 """Who may do what with cycles. Views and templates both ask these functions.
 
-Which cycles a member sees at all is decided by `selectors.cycles_visible_to`; these
+Which cycles a member sees at all is decided by `selectors.cycles.cycles_visible_to`; these
 functions decide what a member may do with the cycles they can see.
 """
 

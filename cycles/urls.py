@@ -2,82 +2,104 @@
 
 from django.urls import path
 
-from . import closure_views, report_views, views
+from .views import case_for_change, closure, cycles, ethics, inclusion, reports, theory_of_change
 
 app_name = "cycles"
 
-cycle = "<int:cycle_pk>/"
-case = cycle + "case-for-change/"
-toc = cycle + "theory-of-change/"
-ethics = cycle + "ethics/"
-closure = cycle + "closure/"
+on_cycle = "<int:cycle_pk>/"
+on_case = on_cycle + "case-for-change/"
+on_toc = on_cycle + "theory-of-change/"
+on_ethics = on_cycle + "ethics/"
+on_closure = on_cycle + "closure/"
 
 urlpatterns = [
-    path("", views.cycle_list, name="cycle_list"),
-    path("new/", views.cycle_create, name="cycle_create"),
-    path(cycle, views.cycle_detail, name="cycle_detail"),
-    path(cycle + "edit/", views.cycle_edit, name="cycle_edit"),
+    path("", cycles.cycle_list, name="cycle_list"),
+    path("new/", cycles.cycle_create, name="cycle_create"),
+    path(on_cycle, cycles.cycle_detail, name="cycle_detail"),
+    path(on_cycle + "edit/", cycles.cycle_edit, name="cycle_edit"),
     path(
-        cycle + "stage/advance/",
-        views.cycle_stage_change,
+        on_cycle + "stage/advance/",
+        cycles.cycle_stage_change,
         {"direction": "advance"},
         name="cycle_stage_advance",
     ),
     path(
-        cycle + "stage/back/",
-        views.cycle_stage_change,
+        on_cycle + "stage/back/",
+        cycles.cycle_stage_change,
         {"direction": "back"},
         name="cycle_stage_back",
     ),
-    path(case, views.case_for_change, name="case_for_change"),
-    path(case + "edit/", views.case_for_change_edit, name="case_for_change_edit"),
-    path(case + "agree/", views.case_for_change_agree, name="case_for_change_agree"),
-    path(case + "sources/new/", views.data_source_create, name="data_source_create"),
+    path(on_case, case_for_change.case_for_change, name="case_for_change"),
+    path(on_case + "edit/", case_for_change.case_for_change_edit, name="case_for_change_edit"),
+    path(on_case + "agree/", case_for_change.case_for_change_agree, name="case_for_change_agree"),
+    path(on_case + "sources/new/", case_for_change.data_source_create, name="data_source_create"),
     path(
-        case + "sources/<int:data_source_pk>/edit/", views.data_source_edit, name="data_source_edit"
+        on_case + "sources/<int:data_source_pk>/edit/",
+        case_for_change.data_source_edit,
+        name="data_source_edit",
     ),
     path(
-        case + "sources/<int:data_source_pk>/delete/",
-        views.data_source_delete,
+        on_case + "sources/<int:data_source_pk>/delete/",
+        case_for_change.data_source_delete,
         name="data_source_delete",
     ),
-    path(case + "inequalities/new/", views.inequality_row_create, name="inequality_row_create"),
     path(
-        case + "inequalities/<int:inequality_row_pk>/edit/",
-        views.inequality_row_edit,
+        on_case + "inequalities/new/",
+        case_for_change.inequality_row_create,
+        name="inequality_row_create",
+    ),
+    path(
+        on_case + "inequalities/<int:inequality_row_pk>/edit/",
+        case_for_change.inequality_row_edit,
         name="inequality_row_edit",
     ),
     path(
-        case + "inequalities/<int:inequality_row_pk>/delete/",
-        views.inequality_row_delete,
+        on_case + "inequalities/<int:inequality_row_pk>/delete/",
+        case_for_change.inequality_row_delete,
         name="inequality_row_delete",
     ),
-    path(toc, views.theory_of_change, name="theory_of_change"),
-    path(toc + "items/new/", views.toc_item_create, name="toc_item_create"),
-    path(toc + "items/<int:toc_item_pk>/edit/", views.toc_item_edit, name="toc_item_edit"),
-    path(toc + "items/<int:toc_item_pk>/move/", views.toc_item_move, name="toc_item_move"),
-    path(toc + "items/<int:toc_item_pk>/delete/", views.toc_item_delete, name="toc_item_delete"),
-    path(toc + "agree/", views.theory_of_change_agree, name="theory_of_change_agree"),
-    path(cycle + "inclusion/", views.inclusion_prompts, name="inclusion_prompts"),
-    path(ethics, views.ethics_log, name="ethics_log"),
-    path(ethics + "new/", views.ethics_entry_create, name="ethics_entry_create"),
-    path(ethics + "<int:ethics_entry_pk>/edit/", views.ethics_entry_edit, name="ethics_entry_edit"),
-    # Responsible closure and the next iteration (issue 8)
-    path(closure, closure_views.closure_checklist, name="closure"),
-    path(closure + "start/", closure_views.closure_start, name="closure_start"),
-    path(closure + "close/", closure_views.cycle_close, name="cycle_close"),
+    path(on_toc, theory_of_change.theory_of_change, name="theory_of_change"),
+    path(on_toc + "items/new/", theory_of_change.toc_item_create, name="toc_item_create"),
     path(
-        closure + "steps/<slug:closure_key>/",
-        closure_views.closure_item_edit,
+        on_toc + "items/<int:toc_item_pk>/edit/",
+        theory_of_change.toc_item_edit,
+        name="toc_item_edit",
+    ),
+    path(
+        on_toc + "items/<int:toc_item_pk>/move/",
+        theory_of_change.toc_item_move,
+        name="toc_item_move",
+    ),
+    path(
+        on_toc + "items/<int:toc_item_pk>/delete/",
+        theory_of_change.toc_item_delete,
+        name="toc_item_delete",
+    ),
+    path(on_toc + "agree/", theory_of_change.theory_of_change_agree, name="theory_of_change_agree"),
+    path(on_cycle + "inclusion/", inclusion.inclusion_prompts, name="inclusion_prompts"),
+    path(on_ethics, ethics.ethics_log, name="ethics_log"),
+    path(on_ethics + "new/", ethics.ethics_entry_create, name="ethics_entry_create"),
+    path(
+        on_ethics + "<int:ethics_entry_pk>/edit/",
+        ethics.ethics_entry_edit,
+        name="ethics_entry_edit",
+    ),
+    # Responsible closure and the next iteration
+    path(on_closure, closure.closure_checklist, name="closure"),
+    path(on_closure + "start/", closure.closure_start, name="closure_start"),
+    path(on_closure + "close/", closure.cycle_close, name="cycle_close"),
+    path(
+        on_closure + "steps/<slug:closure_key>/",
+        closure.closure_item_edit,
         name="closure_item_edit",
     ),
-    path(cycle + "next-iteration/", closure_views.next_iteration, name="next_iteration"),
-    # PDF reports (issue 8)
-    path(cycle + "reports/", report_views.report_list, name="report_list"),
+    path(on_cycle + "next-iteration/", closure.next_iteration, name="next_iteration"),
+    # PDF reports
+    path(on_cycle + "reports/", reports.report_list, name="report_list"),
     path(
-        cycle + "reports/<int:report_pk>/download/",
-        report_views.report_download,
+        on_cycle + "reports/<int:report_pk>/download/",
+        reports.report_download,
         name="report_download",
     ),
-    path(cycle + "reports/<int:report_pk>/retry/", report_views.report_retry, name="report_retry"),
+    path(on_cycle + "reports/<int:report_pk>/retry/", reports.report_retry, name="report_retry"),
 ]

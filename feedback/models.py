@@ -6,6 +6,8 @@ must end up answered (linked to a priority or action, or answered by a report-ba
 marked out of scope with a reason: "never collect insight unless you can act on it".
 """
 
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -126,6 +128,15 @@ class Sensitivity(models.TextChoices):
     SENSITIVE = "sensitive", "Sensitive"
 
 
+class ClosureState(models.TextChoices):
+    """Where an insight stands: worked out from its fields (Insight.closure_state and the
+    conditions in selectors/insight.py), never stored."""
+
+    UNANSWERED = "unanswered", "Unanswered"
+    ANSWERED = "answered", "Answered"
+    OUT_OF_SCOPE = "out_of_scope", "Out of scope"
+
+
 class Insight(TenantModel):
     """What was said, captured respectfully.
 
@@ -134,7 +145,7 @@ class Insight(TenantModel):
     member". The check constraint holds that even against code that skips the service.
 
     Closure: an insight is answered when `answered_at` is set (by whatever answers it: a
-    priority, an action or a report-back, see selectors.ANSWERED) or out of scope when
+    priority, an action or a report-back, see selectors.insight.answered()) or out of scope when
     `out_of_scope_at` is set with a reason; otherwise it is still unanswered.
     """
 
@@ -217,13 +228,14 @@ class Insight(TenantModel):
         return "A community member"
 
     @property
-    def closure_state(self) -> str:
-        # `linked_to_priority` is annotated by the selectors (see selectors.ANSWERED).
-        if self.answered_at or getattr(self, "linked_to_priority", False):
-            return "answered"
+    def closure_state(self) -> ClosureState:
+        # `taken_up` (a later stage took it up) is annotated by the selectors, see
+        # selectors.insight.answered().
+        if self.answered_at or getattr(self, "taken_up", False):
+            return ClosureState.ANSWERED
         if self.out_of_scope_at:
-            return "out_of_scope"
-        return "unanswered"
+            return ClosureState.OUT_OF_SCOPE
+        return ClosureState.UNANSWERED
 
 
 class InsightTheme(TenantModel):
@@ -261,8 +273,9 @@ class Channel(models.TextChoices):
 
 
 class ReportBack(TenantModel):
-    """What a cycle tells the community: "you said" (insight, themes), "we did" (actions,
-    progress updates), through which channels and to whom.
+    """What a cycle tells the community: "you said" (insight, themes), "we did" (what later
+    stages link to it: the actions app's actions and progress updates), through which
+    channels and to whom.
 
     A report-back is a draft until it is published; publishing is what answers its insight
     (`Insight.answered_at` is the publish time of the first published report-back answering
@@ -278,10 +291,6 @@ class ReportBack(TenantModel):
     body = models.TextField("what you want to tell people", max_length=BODY_MAX)
     insights = models.ManyToManyField(Insight, blank=True, related_name="report_backs")
     themes = models.ManyToManyField(Theme, blank=True, related_name="report_backs")
-    actions = models.ManyToManyField("actions.Action", blank=True, related_name="report_backs")
-    progress_updates = models.ManyToManyField(
-        "actions.ProgressUpdate", blank=True, related_name="report_backs"
-    )
     channels = models.JSONField("channels used", default=list, blank=True)
     other_channel = models.CharField("other channel", max_length=SHORT_TEXT, blank=True)
     audience = models.CharField("who it is for", max_length=SHORT_TEXT, blank=True)
@@ -360,11 +369,35 @@ class PublicPage(TenantModel):
 PULSE_COMMENT_MAX = 2000
 
 
+@dataclass(frozen=True)
+class PulseQuestion:
+    field: str
+    label: str
+    explanation: str
+
+
+# The six things trust is made of here, in the order the survey asks them: each is a
+# rating field of PulseResponse, read from this one list by the form, the results and the
+# constraint below.
+PULSE_QUESTIONS = (
+    PulseQuestion("openness", "Openness", "They are honest with you about what they do and why."),
+    PulseQuestion("fairness", "Fairness", "They treat everyone fairly, whoever they are."),
+    PulseQuestion("consistency", "Consistency", "They do what they say they will do, every time."),
+    PulseQuestion(
+        "understanding", "Understanding", "They understand your life and what matters to you."
+    ),
+    PulseQuestion("ability", "Ability", "They have the skills and means to make things better."),
+    PulseQuestion("integrity", "Integrity", "They do the right thing, even when it is hard."),
+)
+PULSE_FIELDS = tuple(q.field for q in PULSE_QUESTIONS)
+PULSE_SCALE = (1, 2, 3, 4, 5)
+
+
 class PulseSurvey(TenantModel):
     """A cycle's trust pulse: a short anonymous survey reached through a shareable link.
 
     The link's token is never stored. `token_nonce` is random; the token is an HMAC of it
-    under the project's SECRET_KEY (see `pulse.survey_token`), so staff can be shown the
+    under the project's SECRET_KEY (see `selectors.pulse.survey_token`), so staff can be shown the
     same link again, while a copy of the database alone lets nobody answer. `token_hash`
     (SHA-256 of the token) is what a visitor's link is looked up by. Replacing the link
     draws a new nonce, which kills the old link.
@@ -430,15 +463,8 @@ class PulseResponse(TenantModel):
                 condition=Q(
                     **{
                         f"{name}__{op}": bound
-                        for name in (
-                            "openness",
-                            "fairness",
-                            "consistency",
-                            "understanding",
-                            "ability",
-                            "integrity",
-                        )
-                        for op, bound in (("gte", 1), ("lte", 5))
+                        for name in PULSE_FIELDS
+                        for op, bound in (("gte", PULSE_SCALE[0]), ("lte", PULSE_SCALE[-1]))
                     }
                 ),
                 name="pulse_response_ratings_1_to_5",

@@ -7,10 +7,12 @@
 - Governance board members read activities, non-sensitive insight, themes and figures.
 - Staff write and publish report-backs and switch a cycle's public page on and off; every
   member who sees the cycle reads its report-backs. The public page itself needs no
-  sign-in and no policy: what it may show is decided in `public.public_page_data`.
+  sign-in and no policy: what it may show is decided in
+  `selectors.public_page.public_page_data`.
 
-Which cycles a member sees at all is decided by `cycles.selectors.cycles_visible_to`;
-sensitive insight is filtered out in `selectors.insights_visible_to`, not in templates.
+Which cycles a member sees at all is decided by `cycles.selectors.cycles.cycles_visible_to`;
+sensitive insight is filtered out in `selectors.insight.insights_visible_to`, not in
+templates.
 """
 
 from t2a.models import Membership, Role

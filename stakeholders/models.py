@@ -189,6 +189,42 @@ class Stakeholder(TenantModel):
         return [labels.get(c, c) for c in self.preferred_channels]
 
 
+# What a person records about a stakeholder, declared once, in the order a CSV file carries
+# it: the stakeholder form edits these fields (forms/stakeholders.py) and the CSV import and
+# export carry them (forms/csv.py). The model's other fields are set by the platform, never
+# typed in; `tests/test_models.py` fails on a model field that is in neither list.
+STAKEHOLDER_FIELDS = (
+    "name",
+    "kind",
+    "sector",
+    *TAG_FIELDS.values(),
+    "communities_reached",
+    "influence",
+    "interest",
+    "relationship_strength",
+    "preferred_channels",
+    "languages",
+    "access_needs",
+    "notes",
+    "email",
+    "phone",
+    "address",
+    "consent_date",
+    "consent_basis",
+    "contact_owner",
+)
+STAKEHOLDER_NOT_RECORDED = {
+    "id": "The register's own number.",
+    "organisation": "Set from the organisation whose register it is.",
+    "consent_recorded_by": "Stamped by the service: the member who recorded the consent.",
+    "erased_at": "Set by erasure (services/privacy.py).",
+    "erased_by": "Set by erasure (services/privacy.py).",
+    "contact_details_removed_at": "Set by the retention sweep (services/retention.py).",
+    "created_at": "Set when the row is made.",
+    "updated_at": "Set whenever the row changes.",
+}
+
+
 class StakeholderCycle(TenantModel):
     """A stakeholder's part in one cycle, such as "venue host" or "co-facilitator"."""
 
@@ -651,7 +687,10 @@ class CheckIn(TenantModel):
         verbose_name="Held by",
     )
     kind = models.CharField(
-        "Kind of check-in", max_length=20, choices=CheckInKind.choices, default="wellbeing"
+        "Kind of check-in",
+        max_length=20,
+        choices=CheckInKind.choices,
+        default=CheckInKind.WELLBEING,
     )
     held_on = models.DateField("Date")
     notes = models.TextField("Notes", blank=True, validators=[MaxLengthValidator(PREPARATION_TEXT)])

@@ -5,7 +5,7 @@ from django_scopes import scope
 
 from t2a.models import Organisation
 
-from . import retention
+from .services.retention import contact_details_remove_inactive
 
 
 @shared_task(acks_late=True, soft_time_limit=60, time_limit=90, expires=6 * 60 * 60)
@@ -28,4 +28,4 @@ def retention_apply(*, organisation_id: int) -> int:
         organisation = Organisation.objects.filter(pk=organisation_id).first()
         if organisation is None:
             return 0
-        return retention.contact_details_remove_inactive(organisation=organisation)
+        return contact_details_remove_inactive(organisation=organisation)

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from auditlog.context import set_actor
+from auditlog.diff import model_instance_diff
 from auditlog.models import LogEntry
 from auditlog.registry import auditlog
 from django.contrib.contenttypes.models import ContentType
@@ -283,7 +284,7 @@ def describe(entries: list[LogEntry], organisation) -> list[Row]:
     return rows
 
 
-# --- organisation export and deletion (t2a/privacy.py) ------------------------------------
+# --- organisation export and deletion (t2a/services/export.py) ------------------------------------
 
 EXPORT_FIELDS = (
     "id",
@@ -335,7 +336,6 @@ def current_actor():
 
 def _record_bulk(pairs, action) -> int:
     """One insert of entries for (old, new) states of rows written without signals."""
-    from auditlog.diff import model_instance_diff
 
     actor = current_actor()
     entries = []

@@ -1,8 +1,9 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 
-from .models import NotificationPreference, Organisation, Role
+from .models import NotificationPreference, Organisation, Role, User
 
 
 class NHSFormRenderer(TemplatesSetting):
@@ -95,8 +96,6 @@ class AcceptInvitationForm(forms.Form):
         if p1 and p2 and p1 != p2:
             self.add_error("password2", "The two passwords do not match.")
         elif p1:
-            from .models import User
-
             try:
                 password_validation.validate_password(
                     p1, User(email=self.email, full_name=cleaned.get("full_name", ""))
@@ -124,3 +123,12 @@ class OrganisationDeleteForm(forms.Form):
     understood = forms.BooleanField(
         label="I have downloaded an export if we need one, and I understand this cannot be undone"
     )
+
+
+def add_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form it came from."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -98,7 +99,7 @@ class Organisation(models.Model):
         help_text="Public text should score at least this. 60 to 70 is plain English.",
     )
     # Retention: contact details of stakeholders with no activity for this many months are
-    # removed by the daily sweep (stakeholders/retention.py). Blank: never.
+    # removed by the daily sweep (stakeholders/services/retention.py). Blank: never.
     stakeholder_retention_months = models.PositiveSmallIntegerField(
         "remove stakeholders' contact details after this many months without activity",
         null=True,
@@ -345,26 +346,136 @@ class JobStatus(models.TextChoices):
     FAILED = "failed", "Failed"
 
 
-class OrganisationExport(TenantModel):
+PENDING_JOB = (JobStatus.QUEUED, JobStatus.RUNNING)
+
+
+def job_file_name(job: "Job", filename: str) -> str:
+    """Where a job's file is stored: its kind's folder in private storage."""
+    return f"{job.file_folder}/{filename}"
+
+
+class Job(TenantModel):
+    """A piece of work a Celery task does for someone, and its result (a file).
+
+    The row is the truth: queued -> running -> done, or failed with an error people can
+    read. A broker message only asks a worker to act on the row, so `t2a/jobs.py` runs
+    every kind the same way (a lock per job, the status check, time limits) and its one
+    recovery sweep re-enqueues or fails a job whose message or worker was lost.
+
+    A kind says what differs in class attributes: the task that runs it, the dotted path
+    of its build function (`build(job) -> dict` of the fields to record when done), how
+    long a queued job waits before it is enqueued again and a pending one before it is
+    given up, and what people are told when it fails.
+    """
+
+    task_name: ClassVar[str]
+    build_function: ClassVar[str]
+    file_folder: ClassVar[str]
+    requeue_after: ClassVar[timedelta]
+    give_up_after: ClassVar[timedelta]
+    broke_message: ClassVar[str] = (
+        "Something went wrong on our side. Try again, or ask for help if it keeps failing."
+    )
+    too_long_message: ClassVar[str] = (
+        "It took too long to make. Try again, or ask for help if it keeps failing."
+    )
+    gave_up_message: ClassVar[str] = (
+        "It could not be made in time: the service was busy or interrupted. Try again."
+    )
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    file = models.FileField(upload_to=job_file_name, blank=True)
+    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    attempts = models.PositiveSmallIntegerField(
+        default=0, help_text="Deliveries that started work on it."
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at", "-pk"]
+
+    @property
+    def pending(self) -> bool:
+        return self.status in PENDING_JOB
+
+    # Each state change is one conditional update that moves the row only from a pending
+    # state, so a late or repeated delivery, the recovery sweep and a worker's error
+    # handling can race without one undoing what another recorded.
+
+    def _move(self, *, only_from: tuple[str, ...], **values) -> bool:
+        moved = type(self)._base_manager.filter(pk=self.pk, status__in=only_from).update(**values)
+        if moved:
+            self.refresh_from_db(fields=list(values))
+        return bool(moved)
+
+    def mark_running(self) -> bool:
+        """Start work on a pending job, counting the attempt; False if it is not pending."""
+        return self._move(
+            only_from=PENDING_JOB,
+            status=JobStatus.RUNNING,
+            attempts=models.F("attempts") + 1,
+            started_at=timezone.now(),
+            error="",
+        )
+
+    def mark_done(self, **results) -> bool:
+        """Record a finished job and what its build made (the file, its size, ...)."""
+        return self._move(
+            only_from=PENDING_JOB,
+            status=JobStatus.DONE,
+            error="",
+            finished_at=timezone.now(),
+            **results,
+        )
+
+    def mark_failed(self, error: str) -> bool:
+        """Fail a pending job with an error people can read (never a technical one)."""
+        return self._move(
+            only_from=PENDING_JOB,
+            status=JobStatus.FAILED,
+            error=error[:500],
+            finished_at=timezone.now(),
+        )
+
+    def mark_queued_again(self) -> bool:
+        """Put a running job whose worker died back in the queue."""
+        return self._move(only_from=(JobStatus.RUNNING,), status=JobStatus.QUEUED)
+
+
+class OrganisationExport(Job):
     """A zip of everything an organisation owns (CSV and JSON), built by a Celery task.
 
     The file sits in private storage and is only ever served through the admin-only
     download view; there is no public URL for it.
     """
 
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    task_name = "t2a.tasks.organisation_export_task"
+    build_function = "t2a.services.export.organisation_export_build"
+    file_folder = "exports"
+    requeue_after = timedelta(seconds=settings.REPORT_REQUEUE_SECONDS)
+    give_up_after = timedelta(seconds=settings.REPORT_GIVE_UP_SECONDS)
+    broke_message = (
+        "Something went wrong while making the export. Ask for a new one, or ask for help "
+        "if it keeps failing."
     )
-    status = models.CharField(max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
-    file = models.FileField(upload_to="exports/", blank=True)
-    size_bytes = models.PositiveBigIntegerField(null=True, blank=True)
-    row_count = models.PositiveIntegerField(null=True, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    too_long_message = (
+        "The export took too long to make. Ask for a new one, or ask for help if it keeps failing."
+    )
+    gave_up_message = (
+        "The export could not be made: the service was busy or interrupted. Ask for a new one."
+    )
 
-    class Meta:
-        ordering = ["-created_at", "-pk"]
+    row_count = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta(Job.Meta):
+        pass
 
     def __str__(self) -> str:
         return f"Export {self.pk} ({self.status})"

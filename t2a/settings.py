@@ -57,8 +57,8 @@ INSTALLED_APPS = [
     "t2a",
     "cycles",
     "stakeholders",
-    "actions",
     "feedback",
+    "actions",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +203,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Outside production, look static files up when asked rather than indexing every file at
+# start-up: the test client starts the middleware afresh for each client.
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 
 # Email through Django 6.1's MAILERS. The console in development; SMTP in production.
 if PRODUCTION or env.str("EMAIL_URL", default=""):
@@ -308,7 +311,7 @@ CELERY_TASK_TIME_LIMIT = 90
 CELERY_TASK_ROUTES = {"cycles.tasks.report_render": {"queue": "pdf"}}
 CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=400_000)
 # A render is stopped (and the report marked failed) after the soft limit; the worker
-# kills it at the hard limit. The recovery sweep (cycles/report_recovery.py) enqueues again
+# kills it at the hard limit. The job recovery sweep (t2a/jobs.py) enqueues again
 # a report still queued after REPORT_REQUEUE_SECONDS or whose worker died, and fails one
 # still not made after REPORT_GIVE_UP_SECONDS.
 REPORT_SOFT_TIME_LIMIT = env.int("REPORT_SOFT_TIME_LIMIT", default=120)
@@ -337,14 +340,4 @@ AUDITLOG_USE_BASE_MANAGER = True
 
 INVITATION_DAYS_VALID = env.int("INVITATION_DAYS_VALID", default=14)
 
-# Functions the reminder sweep asks what is due: (organisation, today) -> iterable of Due.
-# Stage apps append theirs here.
 REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
-REMINDER_SOURCES = [
-    "t2a.notifications.invitations_expiring",
-    "stakeholders.reminders.checkins_due_reminders",
-    "actions.reminders.action_updates_due",
-    "cycles.reminders.ethics_reviews_due",
-    "stakeholders.commitment_reminders.commitments_due",
-    "stakeholders.commitment_reminders.steering_meetings_tomorrow",
-]

@@ -5,9 +5,10 @@ from smtplib import SMTPException
 from celery import shared_task
 from django_scopes import scope
 
-from . import notifications
-from .emails import invitation_email_send
-from .models import Invitation, Organisation
+from . import jobs
+from .models import Invitation, Organisation, OrganisationExport
+from .services import notifications
+from .services.emails import invitation_email_send
 
 
 @shared_task(
@@ -103,31 +104,13 @@ def notification_digests_send() -> int:
     return sent
 
 
-@shared_task(acks_late=True, soft_time_limit=600, time_limit=660)
-def organisation_export_task(*, organisation_id: int, export_id: int) -> None:
-    from . import privacy
-    from .models import JobStatus, OrganisationExport
-
-    with scope(organisation=organisation_id):
-        export = (
-            OrganisationExport.objects.select_related("organisation")
-            .filter(pk=export_id, status__in=[JobStatus.QUEUED, JobStatus.RUNNING])
-            .first()
-        )
-        if export is None:
-            return
-        try:
-            privacy.organisation_export_build(export=export)
-        except Exception as exc:
-            OrganisationExport.objects.filter(pk=export_id).update(
-                status=JobStatus.FAILED, error=repr(exc)[:500]
-            )
-            raise
+@shared_task(base=jobs.JobTask, acks_late=True, soft_time_limit=600, time_limit=660)
+def organisation_export_task(*, organisation_id: int, job_id: int) -> None:
+    jobs.job_run(OrganisationExport, organisation_id=organisation_id, job_id=job_id)
 
 
-@shared_task(acks_late=True, soft_time_limit=120, time_limit=150, expires=14 * 60)
-def organisation_exports_give_up() -> int:
-    """Every fifteen minutes: fail exports that will never finish (t2a/privacy.py)."""
-    from . import privacy
-
-    return privacy.organisation_exports_give_up()
+@shared_task(acks_late=True, soft_time_limit=120, time_limit=150, expires=4 * 60)
+def jobs_recover() -> dict:
+    """Every five minutes: enqueue again the jobs (reports, exports) whose message or
+    worker was lost, and fail those waiting too long (t2a/jobs.py)."""
+    return jobs.jobs_recover().as_dict()

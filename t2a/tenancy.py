@@ -10,6 +10,7 @@ such URLs no scope is active, and tenant-owned queries raise.
 from collections.abc import Callable
 from functools import wraps
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -97,7 +98,6 @@ class MFAEnforcementMiddleware:
             or getattr(view_func, "mfa_exempt", False)
         ):
             return None
-        from allauth.mfa.models import Authenticator
 
         if Authenticator.objects.filter(user=request.user, type=Authenticator.Type.TOTP).exists():
             return None

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+
+from tests.cast import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -30,8 +33,6 @@ BLOCKING_IMPACTS = {"serious", "critical"}
 
 @pytest.fixture(scope="session")
 def chromium():
-    from playwright.sync_api import sync_playwright
-
     # Playwright's sync API runs an event loop in this thread; the ORM calls our tests
     # make between browser steps are still synchronous and safe.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -108,7 +109,6 @@ def shoot(request):
 
 def sign_in(page, live_server, email: str) -> None:
     """Sign in through the real form, as whoever was signed in before leaves."""
-    from tests.cast import PASSWORD
 
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/")

@@ -7,13 +7,17 @@ FILLERS; a pattern whose keyword has no filler makes the walker fail loudly.
 
 import re
 from collections.abc import Callable, Iterator
-from importlib import import_module
 
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver
-from django_scopes import scopes_disabled
+from django_scopes import scope, scopes_disabled
 
-from t2a import services
-from t2a.models import Invitation, Membership, Organisation, Role
+from actions.tests.walker_fillers import FILLERS as actions_fillers
+from cycles.tests.walker_fillers import FILLERS as cycles_fillers
+from feedback.tests.walker_fillers import FILLERS as feedback_fillers
+from stakeholders.tests.walker_fillers import FILLERS as stakeholders_fillers
+from t2a.models import Invitation, JobStatus, Membership, Organisation, OrganisationExport, Role
+from t2a.services import organisations as services
 
 from .cast import make_member
 
@@ -54,7 +58,6 @@ def _invitation(org: Organisation) -> str:
 
 def _token(org: Organisation) -> str:
     # A real, open invitation of `org`, reached through its raw token.
-    from django_scopes import scope
 
     with scope(organisation=org.pk):
         _, token = services.invitation_create(
@@ -68,9 +71,6 @@ def _token(org: Organisation) -> str:
 
 def _export(org: Organisation) -> str:
     # A finished organisation export with its file (the download view would serve it).
-    from django.core.files.base import ContentFile
-
-    from t2a.models import JobStatus, OrganisationExport
 
     with scopes_disabled():
         export = OrganisationExport(organisation=org, status=JobStatus.DONE)
@@ -85,19 +85,18 @@ FILLERS: dict[str, Callable[[Organisation], str]] = {
     "token": _token,
 }
 
-# Each app adds fillers for its own URL keywords in `<app>/tests/walker_fillers.py`,
-# as a dict named FILLERS (keyword -> function(organisation) -> value for the URL).
-for _app in ("cycles", "stakeholders", "feedback", "actions"):
-    try:
-        _module = import_module(f"{_app}.tests.walker_fillers")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"{_app}.tests.walker_fillers":
-            raise
-        continue
-    _clash = FILLERS.keys() & _module.FILLERS.keys()
+# Each app keeps fillers for its own URL keywords in `<app>/tests/walker_fillers.py`, as a
+# dict named FILLERS (keyword -> function(organisation) -> value for the URL).
+for _app, _fillers in [
+    ("cycles", cycles_fillers),
+    ("stakeholders", stakeholders_fillers),
+    ("feedback", feedback_fillers),
+    ("actions", actions_fillers),
+]:
+    _clash = FILLERS.keys() & _fillers.keys()
     if _clash:
         raise RuntimeError(f"{_app} redefines walker fillers {sorted(_clash)}")
-    FILLERS.update(_module.FILLERS)
+    FILLERS.update(_fillers)
 
 
 def fill(route: str, org: Organisation, cache: dict[str, str]) -> str:

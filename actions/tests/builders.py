@@ -1,11 +1,25 @@
 """Plain builders for action-plan test rows. They disable scopes only while building."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from actions.models import Action, ActionPlan, Escalation, Priority, ProgressUpdate
+from actions.models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    Escalation,
+    Evaluation,
+    PlanStatus,
+    Priority,
+    ProgressUpdate,
+    RippleEffect,
+)
+from feedback.tests.builders import make_insight, make_public_page, make_report_back
+
+# An internal progress update's words, which must never reach the public.
+INTERNAL_UPDATE = "Finance have not agreed the interpreter budget yet"
 
 
 def make_priority(cycle, title: str = "Being listened to", **fields) -> Priority:
@@ -70,9 +84,7 @@ def make_escalation(action, *, raised_by=None, reason: str = "No budget for inte
         )
 
 
-def make_evaluation(cycle, **fields):
-    from actions.models import Evaluation
-
+def make_evaluation(cycle, **fields) -> Evaluation:
     with scopes_disabled():
         evaluation, _ = Evaluation.objects.update_or_create(
             organisation_id=cycle.organisation_id, cycle=cycle, defaults=fields
@@ -80,11 +92,106 @@ def make_evaluation(cycle, **fields):
     return evaluation
 
 
-def make_effect(cycle, description: str = "Amina runs the walking group", **fields):
-    from actions.models import RippleEffect
-
+def make_effect(cycle, description: str = "Amina runs the walking group", **fields) -> RippleEffect:
     values = {"level": "individual"} | fields
     with scopes_disabled():
         return RippleEffect.objects.create(
             organisation_id=cycle.organisation_id, cycle=cycle, description=description, **values
         )
+
+
+def fill_plan(cycle, owners, n: int) -> None:
+    """A plan of `n` actions over five priorities, half with an update 40 days old and
+    every seventh escalated (for query counts at 10 and at 1,000 actions)."""
+    plan = make_plan(cycle)
+    priorities = [make_priority(cycle, f"Priority {i}") for i in range(5)]
+    with scopes_disabled():
+        actions = Action.objects.bulk_create(
+            Action(
+                organisation_id=cycle.organisation_id,
+                plan=plan,
+                priority=priorities[i % 5],
+                title=f"Action {i}",
+                owner=owners[i % len(owners)],
+                partners="Northgate Buses\nFaith forum",
+                start_date=date(2026, 1, 1),
+                due_date=date(2026, 1, 1) + timedelta(days=i % 200),
+                metric="Appointments",
+                target="40",
+                status=["on_track", "at_risk", "off_track", "not_started"][i % 4],
+            )
+            for i in range(n)
+        )
+        ProgressUpdate.objects.bulk_create(
+            ProgressUpdate(
+                organisation_id=cycle.organisation_id,
+                action=a,
+                status=a.status,
+                narrative="Going well.",
+                created_at=timezone.now() - timedelta(days=40),
+            )
+            for a in actions[::2]
+        )
+        Escalation.objects.bulk_create(
+            Escalation(
+                organisation_id=cycle.organisation_id,
+                action=a,
+                reason="Blocked",
+                raised_at=timezone.now(),
+            )
+            for a in actions[::7]
+        )
+
+
+def make_delivered_plan(cycle) -> dict:
+    """A plan in delivery: two in-scope actions of an agreed priority, one out of scope,
+    one public and one internal update, and a published report-back of the first action."""
+    now = timezone.now()
+    priority = make_priority(
+        cycle,
+        "Getting there",
+        description="Make travel affordable.",
+        agreed_on=timezone.localdate(),
+    )
+    make_plan(cycle, status=PlanStatus.IN_DELIVERY, signed_off_at=now)
+    fares = make_action(
+        cycle,
+        "Free bus passes",
+        priority=priority,
+        status=ActionStatus.ON_TRACK,
+        community_measure="Families get to scans without paying",
+        due_date=date(2026, 6, 30),
+    )
+    interpreters = make_action(
+        cycle, "Interpreters at every scan", priority=priority, status=ActionStatus.AT_RISK
+    )
+    public = make_update(
+        fares,
+        public=True,
+        narrative="The council agreed to fund bus passes.",
+        when=now - timedelta(days=3),
+    )
+    internal = make_update(fares, public=False, narrative=INTERNAL_UPDATE, when=now)
+    make_action(
+        cycle,
+        "Free hospital parking",
+        priority=priority,
+        in_scope=False,
+        out_of_scope_reason="Parking charges are set by the trust's national contract.",
+    )
+    report_back = make_report_back(
+        cycle,
+        "What you told us about travel",
+        insights=[make_insight(cycle, "Buses cost too much.")],
+        actions=[fares],
+        progress_updates=[public],
+        published_at=now - timedelta(days=1),
+    )
+    make_public_page(cycle, how_to_get_involved="Come to the café at Highfields library.")
+    return {
+        "fares": fares,
+        "interpreters": interpreters,
+        "public": public,
+        "internal": internal,
+        "report_back": report_back,
+    }

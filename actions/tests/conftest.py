@@ -1,22 +1,20 @@
 import pytest
+from django_scopes import scopes_disabled
 
-from cycles.tests.builders import make_cycle
-from t2a.models import Role
+from t2a.models import Role, User
 from tests.cast import make_member
 
 
 @pytest.fixture
-def second_lead(org):
+def second_lead(org) -> User:
+    """A second community lead of `org`, not on any cycle until a test puts them there."""
     return make_member(org, Role.COMMUNITY_LEAD, "second.lead@northgate.example.org")
 
 
 @pytest.fixture
-def cycle(org, users, second_lead):
-    """A cycle with two community leads and the organisation's governance member."""
-    return make_cycle(
-        org,
-        "Maternity in Northgate",
-        lead=users[Role.ENGAGEMENT_LEAD],
-        community_leads=(users[Role.COMMUNITY_LEAD], second_lead),
-        governance_members=(users[Role.GOVERNANCE],),
-    )
+def two_leads(cycle, users, second_lead) -> tuple[User, User]:
+    """The root `cycle` with a second community lead beside the organisation's own: the
+    plan then needs two approvals."""
+    with scopes_disabled():
+        cycle.community_leads.add(second_lead)
+    return users[Role.COMMUNITY_LEAD], second_lead

@@ -6,7 +6,7 @@ points at a real child of that cycle.
 
 from django_scopes import scopes_disabled
 
-from actions.models import Action
+from actions.models import Action, RippleEffect
 from cycles.tests.walker_fillers import walker_cycle
 from t2a.models import Organisation
 
@@ -20,9 +20,7 @@ def _action(org: Organisation) -> Action:
     return found or make_action(cycle, "Walker action")
 
 
-def _effect(org: Organisation):
-    from actions.models import RippleEffect
-
+def _effect(org: Organisation) -> RippleEffect:
     cycle = walker_cycle(org)
     with scopes_disabled():
         found = RippleEffect.objects.filter(cycle=cycle, description="Walker effect").first()

@@ -6,13 +6,18 @@ from django_scopes import scopes_disabled
 
 from cycles.models import (
     CaseForChange,
+    ClosureItem,
+    ClosureItemKey,
+    ClosureState,
     Cycle,
+    CycleStatus,
     DataSource,
     EthicsLogEntry,
     InequalityRow,
+    StageTransition,
     TheoryOfChangeItem,
 )
-from t2a.models import Organisation, User
+from t2a.models import Organisation, Role, User
 
 
 def make_cycle(
@@ -102,18 +107,18 @@ def make_ethics_entry(cycle: Cycle, **fields) -> EthicsLogEntry:
         )
 
 
-def make_closure(cycle: Cycle, states: dict | None = None, *, status: str = "closing") -> Cycle:
+def make_closure(
+    cycle: Cycle, states: dict | None = None, *, status: str = CycleStatus.CLOSING
+) -> Cycle:
     """Put the cycle in `status` with its closure steps recorded as `states`
     ({key: state}, or {key: (state, note)}); steps not named are "not yet"."""
-    from cycles.models import ClosureItem, ClosureItemKey
-
     with scopes_disabled():
         Cycle.objects.filter(pk=cycle.pk).update(status=status)
         cycle.refresh_from_db()
         for key in ClosureItemKey:
-            value = (states or {}).get(key.value, "not_yet")
+            value = (states or {}).get(key.value, ClosureState.NOT_YET)
             state, note = value if isinstance(value, tuple) else (value, "")
-            if state == "explained" and not note:
+            if state == ClosureState.EXPLAINED and not note:
                 note = "We could not, and here is why."
             ClosureItem.objects.update_or_create(
                 organisation_id=cycle.organisation_id,
@@ -122,3 +127,63 @@ def make_closure(cycle: Cycle, states: dict | None = None, *, status: str = "clo
                 defaults={"state": state, "note": note},
             )
     return cycle
+
+
+def make_stage_one_cycle(org: Organisation, users: dict, *, rows: int = 2, title=None) -> Cycle:
+    """A cycle with something in each of its stage 1 documents: the case for change (with
+    a data source and `rows` inequality-map rows), the theory of change and the ethics log
+    (the cycles app's own sections of the case for change report)."""
+    cycle = make_cycle(
+        org,
+        title or "Maternity services in Northgate",
+        lead=users[Role.ENGAGEMENT_LEAD],
+        community_leads=(users[Role.COMMUNITY_LEAD],),
+        governance_members=(users[Role.GOVERNANCE],),
+        population_groups=["Black African women", "Somali women"],
+    )
+    make_case_for_change(
+        cycle,
+        inequality_addressed="Black African women in Northgate are twice as likely to lose a baby.",
+        most_affected="Women who arrived recently and work shifts.",
+    )
+    make_data_source(cycle, "Northgate JSNA 2025")
+    for n in range(rows):
+        make_inequality_row(cycle, group=f"Black African {n + 1}", value=8.1 + n)
+    make_toc_item(cycle)
+    with scopes_disabled():
+        EthicsLogEntry.objects.create(
+            organisation=org,
+            cycle=cycle,
+            consideration="Women may fear immigration checks",
+            category="confidentiality",
+            likelihood=3,
+            impact=4,
+            mitigation="Meet away from NHS premises",
+        )
+    return cycle
+
+
+def fill_stage_one(cycle: Cycle, by: User, n: int) -> None:
+    """Add `n` of everything a cycle's stage 1 pages list: data sources, inequality rows,
+    theory of change items, ethics log entries and stage changes."""
+    for i in range(n):
+        make_data_source(cycle, f"Source {i}")
+        make_inequality_row(cycle, f"Group {i}", 2 + i)
+        make_toc_item(cycle, kind="activity", text=f"Activity {i}", position=i)
+        make_ethics_entry(cycle, owner=by)
+    with scopes_disabled():
+        StageTransition.objects.bulk_create(
+            StageTransition(
+                organisation_id=cycle.organisation_id,
+                cycle=cycle,
+                from_stage=1 + i % 2,
+                to_stage=2 - i % 2,
+                moved_by=by,
+                reason="Because",
+            )
+            for i in range(n)
+        )
+
+
+def cycle_url(cycle: Cycle, suffix: str = "") -> str:
+    return f"/o/{cycle.organisation.slug}/cycles/{cycle.pk}/{suffix}"

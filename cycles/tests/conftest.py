@@ -1,20 +1,12 @@
+"""Fixtures for the cycles tests (the `cycle` itself is the root conftest's)."""
+
 import pytest
+from django.test import Client
 
 from t2a.models import Role
 
-from .builders import make_cycle
-
 
 @pytest.fixture
-def cycle(org, users):
-    """A cycle of `org` with its community lead and governance member attached."""
-    return make_cycle(
-        org,
-        lead=users[Role.ENGAGEMENT_LEAD],
-        community_leads=(users[Role.COMMUNITY_LEAD],),
-        governance_members=(users[Role.GOVERNANCE],),
-    )
-
-
-def cycle_url(cycle, suffix: str = "") -> str:
-    return f"/o/{cycle.organisation.slug}/cycles/{cycle.pk}/{suffix}"
+def lead(client_for, users) -> Client:
+    """A client signed in as the organisation's engagement lead."""
+    return client_for(users[Role.ENGAGEMENT_LEAD])

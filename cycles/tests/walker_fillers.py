@@ -5,10 +5,11 @@ Every filler hangs its row off the same cycle (slug "walker-cycle"), so a path w
 URLs carry `cycle_pk` get this cycle too.
 """
 
+from django.core.files.base import ContentFile
 from django_scopes import scopes_disabled
 
-from cycles.models import Cycle
-from t2a.models import Organisation
+from cycles.models import Cycle, Report, ReportKind
+from t2a.models import JobStatus, Organisation
 
 from .builders import (
     make_cycle,
@@ -27,14 +28,10 @@ def walker_cycle(org: Organisation) -> Cycle:
 
 def walker_report(org: Organisation) -> str:
     # A finished report of the walker cycle, with its file, so the download would succeed.
-    from django.core.files.base import ContentFile
-
-    from cycles.models import Report
-
     with scopes_disabled():
         report = Report(
-            organisation=org, cycle=walker_cycle(org), kind="case_for_change", status="done",
-            data_hash="0" * 64,
+            organisation=org, cycle=walker_cycle(org), kind=ReportKind.CASE_FOR_CHANGE,
+            status=JobStatus.DONE, data_hash="0" * 64,
         )  # fmt: skip
         report.file.save("walker.pdf", ContentFile(b"%PDF-1.7 walker"), save=True)
     return str(report.pk)

@@ -1,25 +1,19 @@
-from datetime import date
+"""Listening fixtures on top of the root conftest's cast and its one `cycle`."""
 
 import pytest
+from django.urls import reverse
 
-from cycles.tests.builders import make_cycle
+from feedback.models import Sensitivity
 from t2a.models import Role
 
-from .builders import make_activity, make_insight, make_theme
+from .builders import make_activity, make_insight, make_pulse_survey, make_theme
+
+SECRET = "Disclosed domestic abuse at the antenatal visit"
+SECRET_QUOTE = "I could not tell the midwife while he was there"
 
 
-@pytest.fixture
-def cycle(org, users):
-    """A cycle every role can see: the community lead and governance member are on it."""
-    return make_cycle(
-        org,
-        "Maternity voices",
-        lead=users[Role.ENGAGEMENT_LEAD],
-        community_leads=(users[Role.COMMUNITY_LEAD],),
-        governance_members=(users[Role.GOVERNANCE],),
-        start_date=date(2026, 1, 5),
-        population_groups=["Black African women", "Somali families"],
-    )
+def url(org, name: str, *args) -> str:
+    return reverse(f"feedback:{name}", args=[org.slug, *args])
 
 
 @pytest.fixture
@@ -44,7 +38,22 @@ def insight(cycle, activity, theme, users):
     )
 
 
-def url(org, name: str, *args) -> str:
-    from django.urls import reverse
+@pytest.fixture
+def sensitive(cycle, activity, users):
+    """Sensitive insight a community lead captured: only staff may ever read it."""
+    theme = make_theme(cycle, "Safety at home")
+    return make_insight(
+        cycle,
+        SECRET,
+        quote=SECRET_QUOTE,
+        activity=activity,
+        themes=[theme],
+        sensitivity=Sensitivity.SENSITIVE,
+        captured_by=users[Role.COMMUNITY_LEAD],
+    )
 
-    return reverse(f"feedback:{name}", args=[org.slug, *args])
+
+@pytest.fixture
+def survey(cycle, users):
+    """The cycle's trust pulse, open: (survey, the token in its link)."""
+    return make_pulse_survey(cycle, actor=users[Role.ENGAGEMENT_LEAD])

@@ -1,8 +1,12 @@
 """Plain builders for stakeholder test rows. They disable scopes only while building."""
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -12,6 +16,7 @@ from stakeholders.models import (
     Commitment,
     Conversation,
     RoleAgreement,
+    Sector,
     SharedAsset,
     Stakeholder,
     StakeholderCycle,
@@ -210,3 +215,76 @@ def make_checkin(cycle, lead: User, held_by: User, **fields) -> CheckIn:
             notes=fields.pop("notes", "Feeling stretched by the evening sessions."),
             **fields,
         )
+
+
+def populate_register(org: Organisation, cycle, n: int, staff: User) -> Stakeholder:
+    """n stakeholders on the cycle's map, with conversations and commitments; returns one."""
+    sectors = list(Sector.values)
+    with scopes_disabled():
+        start = Stakeholder.objects.filter(organisation=org).count()
+        rows = Stakeholder.objects.bulk_create(
+            Stakeholder(
+                organisation=org,
+                name=f"Stakeholder {start + i:04d}",
+                sector=sectors[i % len(sectors)],
+                influence=i % 5 + 1,
+                interest=(i // 5) % 5 + 1,
+                trusted_leader=i % 3 == 0,
+                trusted_voice=i % 4 == 0,
+                trusted_place=i % 7 == 0,
+                communities_reached=["Somali women"] if i % 2 else ["Young carers"],
+            )
+            for i in range(n)
+        )
+        StakeholderCycle.objects.bulk_create(
+            StakeholderCycle(organisation=org, stakeholder=s, cycle=cycle, role="Partner")
+            for s in rows
+        )
+        SteeringGroupMember.objects.bulk_create(
+            SteeringGroupMember(organisation=org, cycle=cycle, stakeholder=s, sector=s.sector)
+            for s in rows[: min(n, 40)]
+        )
+        focus = rows[0]
+        conversations = Conversation.objects.bulk_create(
+            Conversation(
+                organisation=org,
+                held_on=date(2026, 1, 1) + timedelta(days=i % 300),
+                staff_member=staff,
+                channel="phone",
+                summary=f"Check-in {i}",
+                meaningful=i % 2 == 0,
+                cycle=cycle,
+            )
+            for i in range(n // 4 or 1)
+        )
+        Conversation.stakeholders.through.objects.bulk_create(
+            Conversation.stakeholders.through(conversation=c, stakeholder=s)
+            for c in conversations
+            for s in (focus, rows[-1])
+        )
+        Commitment.objects.bulk_create(
+            Commitment(
+                organisation=org,
+                conversation=c,
+                promise="Call back",
+                made_to=focus,
+                owner=staff,
+                due_on=c.held_on + timedelta(days=7),
+                kept_on=c.held_on if i % 3 == 0 else None,
+            )
+            for i, c in enumerate(conversations)
+        )
+        meeting = make_meeting(cycle)
+        for k in range(3):
+            make_decision(meeting, f"Decision {start}-{k}")
+    return focus
+
+
+def measure_pages(client: Client, pages: Iterable[str]) -> dict[str, tuple[int, int]]:
+    """{url: (queries, status)} of a GET of each page, to compare after the data grows."""
+    measured = {}
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        measured[url] = (len(queries), response.status_code)
+    return measured

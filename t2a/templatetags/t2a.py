@@ -1,10 +1,11 @@
 """Template helpers used across apps (loaded as a builtin)."""
 
 import re
-from importlib import import_module
 
 from django import forms, template
 from django.utils.html import format_html
+
+from t2a.registry import registry, resolve
 
 register = template.Library()
 
@@ -25,8 +26,19 @@ def can(membership, policy_name: str) -> bool:
     if membership is None:
         return False
     app, name = policy_name.split(".", 1)
-    policy = getattr(import_module(f"{app}.policies"), f"can_{name}")
-    return bool(policy(membership))
+    module = registry.policies(app)
+    if module is None:
+        raise template.TemplateSyntaxError(f"{app} registers no policies (in {policy_name!r})")
+    return bool(resolve(f"{module}.can_{name}")(membership))
+
+
+@register.simple_tag(takes_context=True)
+def panel(context, shown: dict) -> str:
+    """Render a panel another app contributes (`panels` in t2a/views.py): its template with
+    the data its context function gave, on top of the page's context."""
+    template = context.template.engine.get_template(shown["template"])
+    with context.push(shown["context"]):
+        return template.render(context)
 
 
 @register.simple_tag

@@ -6,7 +6,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -14,12 +14,13 @@ from django_scopes import scope, scopes_disabled
 from actions.tests.builders import make_action, make_plan
 from cycles.models import Cycle, EthicsLogEntry
 from cycles.tests.builders import make_cycle, make_ethics_entry
-from stakeholders import services as stakeholder_services
 from stakeholders.models import Stakeholder
+from stakeholders.services import stakeholders as stakeholder_services
 from stakeholders.tests.builders import make_stakeholder, with_contact
 from t2a import audit
 from t2a.models import Role
-from t2a.tests.test_privacy import seed_full
+from t2a.services import export as privacy
+from t2a.tests.services.test_export import seed_full
 from tests.cast import make_user
 from tests.matrix import assert_role_matrix
 
@@ -445,8 +446,6 @@ def test_the_organisation_index_is_used_on_a_large_table(org, other_org):
 
 
 def test_deleting_an_organisation_removes_its_trail_and_writes_nothing_new(org, users):
-    from t2a import privacy
-
     doomed = seed_full("doomed-audit")
     keep = seed_full("keep-audit")
     assert entries(doomed) and entries(keep)
@@ -464,8 +463,6 @@ def test_deleting_an_organisation_removes_its_trail_and_writes_nothing_new(org, 
 
 
 def test_bulk_created_rows_can_be_recorded_with_redaction_and_the_request_actor(org, users):
-    from django.test import RequestFactory
-
     rows = [
         Stakeholder(
             organisation=org,

@@ -1,6 +1,7 @@
 """The WeasyPrint fetcher reaches no network and no file outside the static files."""
 
 import http.server
+import io
 import threading
 
 import pytest
@@ -32,8 +33,6 @@ def trap_server():
 
 
 def text_of(content: bytes) -> str:
-    import io
-
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
 
 

@@ -2,6 +2,7 @@ import re
 from pathlib import Path
 
 import pytest
+from allauth.mfa.adapter import get_adapter
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
@@ -20,7 +21,6 @@ def test_totp_secret_is_encrypted_at_rest(admin_user):
     stored = Authenticator.objects.get(user=admin_user, type=Authenticator.Type.TOTP)
     assert secret not in str(stored.data)
     assert TOTP(stored).instance.data["secret"] != secret
-    from allauth.mfa.adapter import get_adapter
 
     assert get_adapter().decrypt(stored.data["secret"]) == secret
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+import psycopg
 import pytest
 import redis
 
@@ -168,8 +169,6 @@ class PrivatePostgres:
             self._pg_ctl("stop")
 
     def create_database(self, name: str = "t2a") -> None:
-        import psycopg
-
         with psycopg.connect(self.url("postgres"), autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
 

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from cycles.models import Report, ReportKind
-from cycles.tests.report_builders import make_report_cycle
 from t2a.celery import app as celery_app
 from t2a.models import Invitation, JobStatus, Reminder, Role
 from tests.cast import PASSWORD
+from tests.integration.report_builders import make_report_cycle
+from tests.workers import _database_url
 
 from .conftest import session_cookies
 from .services import app_env, wait_until
@@ -46,7 +47,6 @@ def test_a_minute_without_redis(
         "REPORT_REQUEUE_SECONDS": "0",
     }
     celery_worker_process.start(name="w", queues="celery,pdf", env=worker_env)
-    from tests.workers import _database_url
 
     web = web_server(
         app_env(
@@ -118,7 +118,7 @@ def test_a_minute_without_redis(
 
     # Beat's next ticks: the reminder sweep and the report recovery sweep.
     beat(redis_url, "t2a.tasks.reminder_sweep")
-    beat(redis_url, "cycles.tasks.reports_recover")
+    beat(redis_url, "t2a.tasks.jobs_recover")
     emails = celery_worker_process.wait_for_emails(1, timeout=90)
     assert "late@example.org" in emails[0]
     wait_until(
@@ -129,7 +129,7 @@ def test_a_minute_without_redis(
 
     # Later sweeps find nothing more to do: one email, one sent reminder, one report.
     beat(redis_url, "t2a.tasks.reminder_sweep")
-    beat(redis_url, "cycles.tasks.reports_recover")
+    beat(redis_url, "t2a.tasks.jobs_recover")
     time.sleep(5)
     assert len(celery_worker_process.emails()) == 1
     with scopes_disabled():

@@ -5,12 +5,13 @@ worker's message out again."""
 import time
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django_scopes import scopes_disabled
 
-from t2a import notifications
 from t2a.models import Reminder
-from t2a.tests.test_reminders import make_invitations
+from t2a.services import notifications
+from t2a.tests.services.test_notifications import make_invitations
 
 from .services import redeliver_unacked, wait_until
 
@@ -20,7 +21,6 @@ pytestmark = pytest.mark.faults
 def test_a_worker_killed_mid_reminder_sends_it_exactly_once(
     celery_worker_process, org, admin_user, settings
 ):
-    import redis
 
     log = celery_worker_process.log_dir / "doomed.log"
     # Sending takes 30 s (the test mail backend waits), so the kill lands mid-send: the

@@ -5,17 +5,19 @@ error and a way to try again; never "running" for ever."""
 import os
 import signal
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import redis
+from django.conf import settings
 from django.urls import reverse
 from django_scopes import scopes_disabled
 
-from cycles import report_recovery
 from cycles.models import Report, ReportKind
-from cycles.tasks import TOO_LONG
-from cycles.tests.report_builders import make_report_cycle
+from t2a.jobs import jobs_recover
 from t2a.models import JobStatus, Role
+from tests.integration.report_builders import make_report_cycle
 
 from .services import redeliver_unacked, wait_until
 
@@ -75,7 +77,7 @@ def test_a_huge_report_stops_at_the_soft_limit_is_marked_failed_and_can_be_retri
 
     failed = wait_status(pk, JobStatus.DONE, JobStatus.FAILED)
     assert failed.status == JobStatus.FAILED
-    assert failed.error == TOO_LONG
+    assert failed.error == Report.too_long_message
     assert not failed.file
     assert "Soft time limit (1s) exceeded" in log_of(celery_worker_process, "tight")
     page = lead.get(list_url(org, cycle)).text
@@ -122,13 +124,13 @@ def test_a_render_past_the_hard_limit_is_killed_and_marked_failed_by_the_worker(
     pk = ask_for_report(org, cycle, client_for(users[Role.ENGAGEMENT_LEAD]))
     failed = wait_status(pk, JobStatus.DONE, JobStatus.FAILED)
     assert failed.status == JobStatus.FAILED
-    assert failed.error == TOO_LONG
+    assert failed.error == Report.too_long_message
     assert "Hard time limit (1s) exceeded" in log_of(celery_worker_process, "hard")
-    assert report_recovery.reports_recover().requeued == []
+    assert jobs_recover().requeued == []
 
 
 def test_a_worker_killed_mid_render_leaves_a_report_the_recovery_sweep_finishes_once(
-    celery_worker_process, org, users, client_for, settings
+    celery_worker_process, org, users, client_for, monkeypatch
 ):
     doomed = celery_worker_process.start(name="doomed", queues="pdf")
     cycle = make_report_cycle(org, users, actions=150, rows=150)
@@ -136,15 +138,15 @@ def test_a_worker_killed_mid_render_leaves_a_report_the_recovery_sweep_finishes_
     wait_status(pk, JobStatus.RUNNING, timeout=30)
 
     # While it renders, the sweep leaves it alone however old it looks: its lock is held.
-    settings.REPORT_REQUEUE_SECONDS = 0
-    assert report_recovery.reports_recover().requeued == []
+    monkeypatch.setattr(Report, "requeue_after", timedelta(0))
+    assert jobs_recover().requeued == []
 
     celery_worker_process.kill(doomed)
     time.sleep(1)
     assert the_report(pk=pk).status == JobStatus.RUNNING  # stuck: nobody will finish it
 
     celery_worker_process.start(name="rescuer", queues="pdf")
-    assert report_recovery.reports_recover().requeued == [pk]
+    assert jobs_recover().requeued == [("cycles.Report", pk)]
     done = wait_status(pk, JobStatus.DONE, JobStatus.FAILED)
     assert done.status == JobStatus.DONE, done.error
 
@@ -156,10 +158,11 @@ def test_a_worker_killed_mid_render_leaves_a_report_the_recovery_sweep_finishes_
         what="the redelivered message to be handled",
     )
     again = the_report(pk=pk)
-    assert (again.status, again.generated_at, again.file.name) == (
-        JobStatus.DONE, done.generated_at, done.file.name,
+    assert (again.status, again.finished_at, again.file.name) == (
+        JobStatus.DONE, done.finished_at, done.file.name,
     )  # fmt: skip
-    assert report_recovery.reports_recover().requeued == []
+    assert (done.attempts, again.attempts) == (2, 2)  # the killed delivery and the rescue
+    assert jobs_recover().requeued == []
 
 
 def test_a_pool_child_killed_mid_render_is_retried_at_once(
@@ -179,7 +182,4 @@ def test_a_pool_child_killed_mid_render_is_retried_at_once(
 
 
 def _broker():
-    import redis
-    from django.conf import settings
-
     return redis.Redis.from_url(settings.CELERY_BROKER_URL)

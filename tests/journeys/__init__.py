@@ -1,1 +1,1 @@
-"""Whole-cycle browser journeys, one file per role (issue 9, item 7)."""
+"""Whole-cycle browser journeys, one file per role."""

@@ -8,14 +8,14 @@ import pytest
 from django.core import mail
 from django_scopes import scope, scopes_disabled
 
-from actions import services as action_services
 from actions.models import ActionPlan, SignOff
+from actions.services import signoff as action_services
 from actions.tests.builders import make_action, make_priority
 from cycles.tests.builders import make_cycle
 from feedback.models import Insight
 from feedback.tests.builders import make_activity
-from t2a import services as t2a_services
-from t2a.models import Role
+from t2a.models import Role, User
+from t2a.services import organisations as t2a_services
 from tests.cast import PASSWORD, make_member, make_organisation, make_user
 
 from .steps import no_sideways_scroll
@@ -80,8 +80,6 @@ def test_community_lead_from_invitation_to_sign_off_on_a_phone(phone_page, live_
     assert no_sideways_scroll(page)
 
     with scopes_disabled():
-        from t2a.models import User
-
         shanice = User.objects.get(email="shanice@northgate.example.org")
     cafe = make_activity(cycle, "Tuesday café at Highfields library")
     join_cycle(org, staff, cycle, shanice, facilitate=cafe)

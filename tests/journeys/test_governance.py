@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from actions.models import Action, Escalation
 from actions.tests.builders import make_escalation
 from cycles.models import Report
-from cycles.tests.report_builders import make_report_cycle
 from t2a.models import JobStatus, Role
 from tests.cast import make_member, make_organisation, make_user
+from tests.integration.report_builders import make_report_cycle
 
 from .steps import sign_in
 

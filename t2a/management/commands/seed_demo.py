@@ -1,13 +1,8 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from t2a.demo import DEMO_PASSWORD, demo_organisation_seed
-from t2a.notifications import notifications_held
-
-# Each stage app may add its own demo rows through `<app>.demo.seed(demo, large=...)`.
-STAGE_APPS = ["cycles", "stakeholders", "feedback", "actions"]
+from t2a.services.demo import DEMO_PASSWORD, demo_data_seed, demo_organisation_seed
+from t2a.services.notifications import notifications_held
 
 
 class Command(BaseCommand):
@@ -25,23 +20,12 @@ class Command(BaseCommand):
         # reminders the demo has due go out from the periodic sweep like any others.
         with transaction.atomic(), notifications_held():
             demo = demo_organisation_seed()
-            for app in STAGE_APPS:
-                self._seed_app(app, demo, large=False)
+            demo_data_seed(demo)
             if large:
                 big = demo_organisation_seed(name="Eastbrook Community Health", slug="eastbrook")
-                for app in STAGE_APPS:
-                    self._seed_app(app, big, large=True)
+                demo_data_seed(big, large=True)
 
         self.stdout.write(self.style.SUCCESS(f"Demo organisation: {demo.organisation.name}"))
         self.stdout.write("Sign in at http://127.0.0.1:8000/accounts/login/ with:")
         for role, user in demo.people.items():
             self.stdout.write(f"  {role.label:<26} {user.email:<26} password: {DEMO_PASSWORD}")
-
-    def _seed_app(self, app: str, demo, *, large: bool) -> None:
-        try:
-            module = import_module(f"{app}.demo")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.demo":
-                raise
-            return
-        module.seed(demo, large=large)

@@ -1,0 +1,124 @@
+"""What counts as the plan's content, its hash, and a readable diff between two versions.
+
+Content is what the community leads approve: the fields declared once in
+`models.ACTION_CONTENT` (the priority by its id and title, the owner by member id, so a
+renamed account does not void a sign-off). `models.ACTION_NOT_CONTENT` lists the rest and
+why: status, the dropped reason, progress updates and escalations record delivery; if they
+were content, every progress update would void the sign-off.
+
+Order is not content: actions are keyed and sorted by id, so showing them in another order
+never changes the hash. The hash is SHA-256 over canonical JSON (sorted keys, no spaces).
+"""
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from ..models import ACTION_CONTENT, Action
+
+DATE_FIELDS = {"start_date", "due_date"}
+
+
+def _value(action: Action, name: str):
+    """One content field of an action as a plain JSON value."""
+    if name == "priority":
+        return [action.priority_id, action.priority.title]
+    if name == "owner":
+        return action.owner_id
+    if name == "partners":
+        return action.partner_list()
+    if name in DATE_FIELDS:
+        value = getattr(action, name)
+        return value.isoformat() if value else None
+    return getattr(action, name)
+
+
+def action_content(action: Action) -> dict:
+    """The content of one action, as plain JSON values (needs `priority` loaded)."""
+    return {name: _value(action, name) for name in ACTION_CONTENT}
+
+
+def plan_content(actions: Iterable[Action]) -> dict:
+    """{action id (as text): content}, the thing that is hashed."""
+    return {str(a.pk): action_content(a) for a in sorted(actions, key=lambda a: a.pk)}
+
+
+def content_hash(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def snapshot(actions: Iterable[Action]) -> dict:
+    """Content plus the names needed to describe it later (names are not hashed)."""
+    actions = list(actions)
+    return {
+        "content": plan_content(actions),
+        "owners": {str(a.owner_id): str(a.owner) for a in actions if a.owner_id},
+    }
+
+
+@dataclass(frozen=True)
+class Change:
+    action_title: str
+    kind: str  # "added", "removed" or "changed"
+    field: str = ""
+    before: str = ""
+    after: str = ""
+
+    @property
+    def sentence(self) -> str:
+        if self.kind == "added":
+            return f"Action \u2018{self.action_title}\u2019 added."
+        if self.kind == "removed":
+            return f"Action \u2018{self.action_title}\u2019 removed."
+        return (
+            f"Action \u2018{self.action_title}\u2019: {self.field} changed from "
+            f"{self.before} to {self.after}."
+        )
+
+
+def _describe(field: str, value, owners: dict[str, str]) -> str:
+    if value in (None, "", []):
+        return "nothing"
+    if field in DATE_FIELDS:
+        return f"{date.fromisoformat(value):%-d %B %Y}"
+    if field == "priority":
+        return f"\u2018{value[1]}\u2019"
+    if field == "owner":
+        return owners.get(str(value), "a former member")
+    if field == "partners":
+        return ", ".join(value)
+    if field == "in_scope":
+        return "in scope" if value else "out of scope"
+    if field == "cadence_days":
+        return f"every {value} day{'s' if value != 1 else ''}"
+    text = str(value)
+    return f"\u2018{text[:120]}{'…' if len(text) > 120 else ''}\u2019"
+
+
+def diff(before: dict, after: dict) -> list[Change]:
+    """Field-by-field changes from snapshot `before` to snapshot `after`, in plain English."""
+    old, new = before.get("content", {}), after.get("content", {})
+    owners = {**before.get("owners", {}), **after.get("owners", {})}
+    changes: list[Change] = []
+    for key in sorted(set(old) | set(new), key=int):
+        if key not in old:
+            changes.append(Change(new[key]["title"], "added"))
+        elif key not in new:
+            changes.append(Change(old[key]["title"], "removed"))
+        else:
+            for field, label in ACTION_CONTENT.items():
+                a, b = old[key].get(field), new[key].get(field)
+                if a != b:
+                    changes.append(
+                        Change(
+                            old[key]["title"],
+                            "changed",
+                            label,
+                            _describe(field, a, owners),
+                            _describe(field, b, owners),
+                        )
+                    )
+    return changes

@@ -1,0 +1,19 @@
+"""Writes for the annual evaluation."""
+
+from cycles.models import Cycle
+from t2a.models import User
+
+from ..models import SECTION_FIELDS, Evaluation
+
+
+def evaluation_save(*, cycle: Cycle, by: User | None, fields: dict[str, str]) -> Evaluation:
+    """Write the evaluation's sections (creating it the first time)."""
+    unknown = set(fields) - set(SECTION_FIELDS)
+    if unknown:
+        raise ValueError(f"Not evaluation sections: {sorted(unknown)}")
+    evaluation, _ = Evaluation.objects.update_or_create(
+        organisation_id=cycle.organisation_id,
+        cycle=cycle,
+        defaults={**{k: v.strip() for k, v in fields.items()}, "updated_by": by},
+    )
+    return evaluation

@@ -1,0 +1,17 @@
+"""The inclusion prompts form: one long answer per prompt."""
+
+from django import forms
+
+from ..models import INCLUSION_PROMPTS, InclusionPrompts
+from .fields import long_text
+
+
+class InclusionPromptsForm(forms.ModelForm):
+    class Meta:
+        model = InclusionPrompts
+        fields = [field for field, _ in INCLUSION_PROMPTS]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name, question in INCLUSION_PROMPTS:
+            self.fields[name] = long_text(question, required=False, rows=4)

@@ -1,0 +1,11 @@
+"""Writes for the ethics log."""
+
+from ..models import Cycle, EthicsLogEntry
+
+
+def ethics_entry_save(*, cycle: Cycle, entry: EthicsLogEntry) -> EthicsLogEntry:
+    entry.organisation_id = cycle.organisation_id
+    entry.cycle = cycle
+    entry.full_clean()
+    entry.save()
+    return entry
