@@ -44,7 +44,8 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_ENV=production SECRET_KEY=lint-only-$$(head -c 48 /dev/urandom | base64 | tr -d '/+=') \
-		ALLOWED_HOSTS=t2a.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+		ALLOWED_HOSTS=t2a.example.org SITE_URL=https://t2a.example.org \
+		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 # The large demo organisation under load with production settings; writes bench/results.json.
 # Its own database and Redis database; plain http on the loopback address, so no SSL redirect.

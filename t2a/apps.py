@@ -12,4 +12,6 @@ class T2AConfig(AppConfig):
     def ready(self) -> None:
         for check in checks.ALL:
             django_checks.register(check)
+        for check in checks.DEPLOY:
+            django_checks.register(check, django_checks.Tags.security, deploy=True)
         registrations.register(registry.for_app(self.name))

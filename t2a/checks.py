@@ -6,8 +6,12 @@
   so the export and deletion cannot miss it.
 """
 
+from urllib.parse import urlsplit
+
 from django.apps import apps
+from django.conf import settings
 from django.core import checks
+from django.http.request import validate_host
 
 from .registry import APP_ORDER, STAGES, OrganisationData, ReadinessMeasure, registry, resolve
 
@@ -95,4 +99,27 @@ def organisation_data_registered(app_configs=None, **kwargs) -> list[checks.Chec
     return errors
 
 
+def site_url_is_public(app_configs=None, **kwargs) -> list[checks.CheckMessage]:
+    """Links in emails, texts, letters and PDFs are built from SITE_URL (t2a/links.py): in
+    production it must be set, https, and one of the hosts the app answers to."""
+    url = settings.SITE_URL
+    parts = urlsplit(url)
+    if not url:
+        problem = "SITE_URL is not set, so links in emails would point nowhere."
+    elif parts.scheme != "https" or not parts.hostname:
+        problem = f"SITE_URL must be an https address, not {url!r}."
+    elif not validate_host(parts.hostname, settings.ALLOWED_HOSTS):
+        problem = f"SITE_URL's host {parts.hostname!r} is not in ALLOWED_HOSTS."
+    else:
+        return []
+    return [
+        checks.Error(
+            problem,
+            hint="Set SITE_URL to the address people use, e.g. https://t2a.example.org.",
+            id="t2a.E201",
+        )
+    ]
+
+
 ALL = (registered_paths_import, every_stage_measured, organisation_data_registered)
+DEPLOY = (site_url_is_public,)

@@ -55,12 +55,15 @@ class TenantMiddleware:
         if slug is None:
             return self.get_response(request)
 
+        public = getattr(match.func, "tenant_public", False)
+        if not public and not request.user.is_authenticated:
+            # Before the organisation is looked up: a stranger signed out is sent to sign
+            # in whether or not the slug exists, so the answer says nothing about it.
+            return redirect_to_login(request.get_full_path())
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
             raise Http404("No such organisation.")
-        if not getattr(match.func, "tenant_public", False):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
+        if not public:
             membership = (
                 Membership.across_organisations.select_related("user")
                 .filter(organisation=organisation, user=request.user)

@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": "test-only-" + "k" * 60,
     "ALLOWED_HOSTS": "t2a.example.org",
+    "SITE_URL": "https://t2a.example.org",
     "DATABASE_URL": "sqlite:///unused.sqlite3",
 }
 
@@ -35,6 +36,21 @@ def test_check_deploy_in_production_mode_is_clean():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("site_url", "says"),
+    [
+        (None, "SITE_URL is not set"),
+        ("http://t2a.example.org", "must be an https address"),
+        ("https://elsewhere.example.org", "is not in ALLOWED_HOSTS"),
+    ],
+)
+def test_check_deploy_refuses_a_missing_plain_or_foreign_site_url(site_url, says):
+    env = {**PRODUCTION_ENV, "SITE_URL": site_url or ""}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0
+    assert "t2a.E201" in result.stderr + result.stdout and says in result.stderr + result.stdout
 
 
 def test_production_refuses_to_start_without_a_secret_key():

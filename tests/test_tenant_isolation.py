@@ -65,3 +65,25 @@ def test_anonymous_visitors_are_sent_to_sign_in(filled):
 def test_walker_fails_loudly_on_a_keyword_without_a_filler(org):
     with pytest.raises(LookupError, match="No filler for URL keyword 'widget_pk'"):
         fill("o/<slug:org_slug>/widgets/<int:widget_pk>/", org, {})
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_signed_out_a_made_up_organisation_answers_like_a_real_one(filled, org, method):
+    """Signed out, nobody can tell from the answer whether an organisation exists: every
+    tenant URL with a real slug and real ids, and the same URL with a made-up slug, give
+    the same status and send the visitor to the same sign-in page (less the return path).
+    Pages open to non-members (an invitation) answer 404 for any token that is not open,
+    whichever the organisation."""
+    client = Client()
+    different = []
+    for route, pattern, path in filled:
+        made_up = path.replace(f"/o/{org.slug}/", "/o/no-such-organisation/", 1)
+        real, fake = getattr(client, method)(path), getattr(client, method)(made_up)
+        if getattr(pattern.callback, "tenant_public", False):
+            real = getattr(client, method)(path.rstrip("/") + "x/")
+        if real.status_code != fake.status_code or (
+            real.status_code == 302 and real.url.split("?")[0] != fake.url.split("?")[0]
+        ):
+            different.append(f"{method.upper()} {route}: {real.status_code} vs {fake.status_code}")
+    assert different == []

@@ -1,10 +1,10 @@
 """Email sending: every message is a subject / text / HTML trio under templates/emails/."""
 
-from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from ..links import absolute_url
 from ..models import Invitation
 
 
@@ -28,6 +28,6 @@ def invitation_email_send(*, invitation: Invitation, token: str) -> None:
         context={
             "invitation": invitation,
             "organisation": invitation.organisation,
-            "accept_url": f"{settings.SITE_URL}{path}",
+            "accept_url": absolute_url(path),
         },
     )

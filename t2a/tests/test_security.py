@@ -77,6 +77,22 @@ def test_csp_is_enforced_with_a_nonce_on_every_script(org, users, client_for):
     assert all(f'nonce="{nonce}"' in tag for tag in styles)
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/health/", "/accounts/login/", "/p/nowhere/x/"])
+def test_no_page_may_use_camera_microphone_location_or_payment(path):
+    """Public pages, sign-in and error pages alike carry the Permissions-Policy header."""
+    policy = Client().get(path).headers["Permissions-Policy"]
+    features = dict(part.strip().split("=", 1) for part in policy.split(","))
+    assert {
+        name: features.get(name) for name in ("camera", "microphone", "geolocation", "payment")
+    } == {
+        "camera": "()",
+        "microphone": "()",
+        "geolocation": "()",
+        "payment": "()",
+    }
+
+
 def test_templates_have_no_inline_style_attributes_or_bare_scripts():
     offenders = []
     for path in TEMPLATES.rglob("*.html"):
