@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "stakeholders",
     "feedback",
     "actions",
+    # `manage.py bench` (bench/): the large organisation under load. It measures pages of
+    # every app, so it sits above them all.
+    "bench",
 ]
 
 MIDDLEWARE = [
