@@ -82,6 +82,10 @@ class Cycle(TenantModel):
         help_text="What to adapt from the previous iteration, carried over from its "
         "annual evaluation.",
     )
+    # Moves on with every change to this cycle's data, by any app (one helper,
+    # cycles.services.versions.cycle_changed); readiness, panels and the public page are
+    # cached under it, so a change shows on the very next request.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

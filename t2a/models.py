@@ -113,6 +113,9 @@ class Organisation(models.Model):
         "change to the stakeholder, a conversation, a commitment, a steering group seat or "
         "meeting, a cycle they are part of, an activity they host or a shared asset they use.",
     )
+    # Moves on with every change to the organisation's data that a page shows (one helper,
+    # t2a.services.versions); what is computed from that data is cached under it.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

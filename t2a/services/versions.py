@@ -1,0 +1,23 @@
+"""Data versions: what is computed from an organisation's data is cached under a number
+that moves on with every change to that data, never under a time.
+
+A service that changes data a page shows calls `organisation_changed` (or, for a cycle's
+data, `cycles.services.versions.cycle_changed`, which calls this too) inside the same
+transaction as the change: the new number commits with the data, so the next request
+reads the new number and recomputes. A reader that computed from the old data meanwhile
+stores its result under the old number, which nobody asks for again.
+"""
+
+from django.db.models import F
+
+from t2a.models import Organisation
+
+
+def organisation_changed(organisation_id: int) -> None:
+    Organisation.objects.filter(pk=organisation_id).update(data_version=F("data_version") + 1)
+
+
+def organisation_cache_key(organisation: Organisation, name: str) -> str:
+    """A cache key for `name` computed from `organisation`'s data at its current version.
+    `organisation` must be freshly loaded (the tenancy middleware loads it per request)."""
+    return f"org:{organisation.pk}:v{organisation.data_version}:{name}"
