@@ -34,10 +34,15 @@ run: install
 	@echo "T2A is starting on http://127.0.0.1:8000 (web, worker and beat). Stop with Ctrl+C."
 	$(BIN)/honcho start -f Procfile
 
+# Tests run in TEST_WORKERS processes (pytest-xdist), each with its own test database and
+# Redis database: REDIS_URL's and the ones after it (tests/parallel.py). TEST_WORKERS=0 runs
+# them in one process.
+TEST_WORKERS ?= 2
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	DJANGO_ENV=test DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_ENV=test DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) \
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

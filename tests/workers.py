@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import redis
 from django.conf import settings
 from django.db import connection
 
@@ -89,6 +90,24 @@ class WorkerProcess:
                 return found
             time.sleep(0.2)
         raise AssertionError(f"Expected {count} emails, got {len(self.emails())}")
+
+    def wait_until_idle(self, broker_url: str | None = None, timeout: float = 60) -> None:
+        """Wait until the workers have handled every message on the broker (the test's own
+        Redis database unless `broker_url` names another): no queue holds a message and
+        none is taken but unacknowledged. Tasks acknowledge late, after they finish, so a
+        running task and whatever it enqueued are always seen. The broker must look idle
+        twice in a row, as a worker takes a message off its queue a moment before it
+        records it as unacknowledged."""
+        client = redis.Redis.from_url(broker_url or settings.CELERY_BROKER_URL)
+        deadline = time.monotonic() + timeout
+        quiet = 0
+        while time.monotonic() < deadline:
+            waiting = sum(client.llen(key) for key in client.scan_iter(_type="list"))
+            quiet = quiet + 1 if waiting + client.hlen("unacked") == 0 else 0
+            if quiet == 2:
+                return
+            time.sleep(0.1)
+        raise AssertionError(f"The workers were still busy after {timeout}s")
 
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL a worker and its pool children at once, as a lost machine or the
