@@ -51,6 +51,13 @@ BEAT_SCHEDULE: dict[str, dict] = {
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 14 * 60},
     },
+    # The outbox's safety net: retries, requests lost while the broker was down, and
+    # messages a dead worker left "sending" (t2a/services/outbox.py).
+    "outbox": {
+        "task": "t2a.tasks.outbox_send",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 55},
+    },
     "notification-digests": {
         "task": "t2a.tasks.notification_digests_send",
         "schedule": crontab(hour=7, minute=0),

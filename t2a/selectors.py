@@ -4,11 +4,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import Invitation, Organisation
+from .models import Invitation, MessageStatus, Organisation, OutboundMessage
 
 
 @dataclass(frozen=True)
@@ -52,3 +53,47 @@ def invitations_expiring(*, organisation: Organisation, today: date) -> Iterator
             ),
             url=reverse("members", args=[organisation.slug]),
         )
+
+
+# The outbox, as pages show it ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MessageState:
+    """What a page says about the latest message about something: "Queued", "Sent" or
+    "Failed" (with a send-again button). A message being sent still reads "Queued": it
+    is not sent until the provider took it."""
+
+    message: OutboundMessage
+
+    @property
+    def label(self) -> str:
+        if self.message.status == MessageStatus.SENT:
+            return "Sent"
+        if self.message.status == MessageStatus.FAILED:
+            return "Failed"
+        return "Queued"
+
+    @property
+    def failed(self) -> bool:
+        return self.message.status == MessageStatus.FAILED
+
+    @property
+    def tag(self) -> str:
+        return {"Sent": "green", "Failed": "red"}.get(self.label, "grey")
+
+
+def message_states(model: type[Model], ids: list[int]) -> dict[int, MessageState]:
+    """The latest outbox message about each of `ids` (rows of `model`), in one query."""
+    if not ids:
+        return {}
+    content_type = ContentType.objects.get_for_model(model)
+    states: dict[int, MessageState] = {}
+    messages = (
+        OutboundMessage.objects.filter(content_type=content_type, object_id__in=ids)
+        .only("object_id", "status", "created_at", "secret")
+        .order_by("object_id", "-created_at", "-pk")
+    )
+    for message in messages:
+        states.setdefault(message.object_id, MessageState(message))
+    return states

@@ -1,42 +1,21 @@
 """Platform background work. Tasks are thin: load by id inside the tenant scope, call a service."""
 
-from smtplib import SMTPException
-
 from celery import shared_task
+from django.db import OperationalError
 from django_scopes import scope
 
 from . import jobs
-from .models import Invitation, Organisation, OrganisationExport
-from .services import notifications
-from .services.emails import invitation_email_send
+from .celery import enqueue_now
+from .models import Organisation, OrganisationExport
+from .services import notifications, outbox
 
-
-@shared_task(
-    acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=True,
-    max_retries=5,
-    soft_time_limit=30,
-    time_limit=60,
-)
-def invitation_send(*, organisation_id: int, invitation_id: int, token: str) -> None:
-    with scope(organisation=organisation_id):
-        invitation = (
-            Invitation.objects.select_related("organisation", "invited_by")
-            .filter(pk=invitation_id, accepted_at__isnull=True, revoked_at__isnull=True)
-            .first()
-        )
-        if invitation is None:
-            return
-        invitation_email_send(invitation=invitation, token=token)
-
-
-TRANSIENT = (OSError, SMTPException)
+# Errors that may pass (a dropped database connection, a deadlock): the task retries.
+TRANSIENT = (OSError, OperationalError)
 
 
 @shared_task(acks_late=True, soft_time_limit=240, time_limit=300, expires=14 * 60)
 def reminder_sweep() -> int:
-    """The one periodic job: find what is due everywhere and enqueue one send per claim."""
+    """The one periodic job: find what is due everywhere and enqueue its delivery."""
     return notifications.reminder_sweep()
 
 
@@ -64,9 +43,9 @@ def reminder_send(*, organisation_id: int, reminder_id: int) -> bool:
     time_limit=300,
 )
 def reminder_send_batch(*, organisation_id: int, reminder_ids: list[int]) -> int:
-    """Send a batch of claimed reminders. Each is delivered on its own (one failure does
-    not hold the others back); if any failed, the task retries and delivery skips those
-    already sent, so a retry sends only what is still unsent."""
+    """Deliver a batch of claimed reminders. Each is delivered on its own (one failure
+    does not hold the others back); if any failed, the task retries and delivery skips
+    those already delivered. Their emails go through the outbox."""
     sent = 0
     failed: Exception | None = None
     with scope(organisation=organisation_id):
@@ -80,17 +59,15 @@ def reminder_send_batch(*, organisation_id: int, reminder_ids: list[int]) -> int
     return sent
 
 
-@shared_task(
-    acks_late=True,
-    autoretry_for=TRANSIENT,
-    retry_backoff=True,
-    max_retries=8,
-    soft_time_limit=60,
-    time_limit=90,
-)
-def notification_email_send(*, organisation_id: int, notification_id: int) -> bool:
-    with scope(organisation=organisation_id):
-        return notifications.notification_email(notification_id=notification_id)
+@shared_task(acks_late=True, soft_time_limit=240, time_limit=300)
+def outbox_send() -> int:
+    """Send what is due in the outbox (t2a/services/outbox.py): asked for after every
+    commit that queues a message, and by beat every minute for retries, lost requests and
+    messages a dead worker left "sending". Runs that overlap take different rows."""
+    run = outbox.outbox_deliver()
+    if not run.finished:
+        enqueue_now("t2a.tasks.outbox_send")
+    return run.sent
 
 
 @shared_task(acks_late=True, soft_time_limit=600, time_limit=660, expires=6 * 60 * 60)

@@ -16,7 +16,15 @@ from actions.tests.walker_fillers import FILLERS as actions_fillers
 from cycles.tests.walker_fillers import FILLERS as cycles_fillers
 from feedback.tests.walker_fillers import FILLERS as feedback_fillers
 from stakeholders.tests.walker_fillers import FILLERS as stakeholders_fillers
-from t2a.models import Invitation, JobStatus, Membership, Organisation, OrganisationExport, Role
+from t2a.models import (
+    Invitation,
+    JobStatus,
+    Membership,
+    Notification,
+    Organisation,
+    OrganisationExport,
+    Role,
+)
 from t2a.services import organisations as services
 
 from .cast import make_member
@@ -56,6 +64,15 @@ def _invitation(org: Organisation) -> str:
         )
 
 
+def _notification(org: Organisation) -> str:
+    user = make_member(org, Role.GOVERNANCE, f"walker-notified@{org.slug}.example.org")
+    with scopes_disabled():
+        notification = Notification.objects.create(
+            organisation=org, recipient=user, kind="walker", title="A walker notification"
+        )
+    return str(notification.pk)
+
+
 def _token(org: Organisation) -> str:
     # A real, open invitation of `org`, reached through its raw token.
 
@@ -82,6 +99,7 @@ FILLERS: dict[str, Callable[[Organisation], str]] = {
     "membership_pk": _membership,
     "export_pk": _export,
     "invitation_pk": _invitation,
+    "notification_pk": _notification,
     "token": _token,
 }
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from cycles.models import Cycle
 from cycles.selectors.cycles import get_cycle_for_request
+from t2a.links import absolute_url
 from t2a.tenancy import allowed_by, tenant_public
 
 from .. import policies
@@ -49,7 +50,7 @@ def survey_link(request: HttpRequest, survey: PulseSurvey) -> str | None:
     if token is None:
         return None
     path = reverse("public:pulse", args=[request.organisation.slug, survey.cycle.slug, token])
-    return request.build_absolute_uri(path)
+    return absolute_url(path)
 
 
 # --- staff ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from datetime import date
 from django_scopes import scopes_disabled
 
 from cycles.tests.walker_fillers import walker_cycle
-from stakeholders.models import RoleAgreement, Stakeholder
+from stakeholders.models import RoleAgreement, Stakeholder, SteeringMeeting
 from t2a.models import Membership, Organisation, Role, User
 from tests.cast import make_member
 
@@ -20,6 +20,7 @@ from .builders import (
     make_checkin,
     make_commitment,
     make_conversation,
+    make_decision,
     make_meeting,
     make_stakeholder,
     make_steering_member,
@@ -43,6 +44,14 @@ def _stakeholder(org: Organisation) -> Stakeholder:
     return found or make_stakeholder(org, "Walker stakeholder")
 
 
+def _decision(org: Organisation):
+    # A decision of the meeting the walker built for `steering_meeting_pk` (filled first,
+    # earlier in the same route): the latest meeting of the walker cycle.
+    with scopes_disabled():
+        meeting = SteeringMeeting.objects.filter(cycle=walker_cycle(org)).order_by("pk").last()
+    return make_decision(meeting or make_meeting(walker_cycle(org)))
+
+
 def _conversation(org: Organisation):
     return make_conversation(org, _admin(org), [_stakeholder(org)])
 
@@ -53,6 +62,7 @@ FILLERS = {
         make_steering_member(walker_cycle(org), "community", stakeholder=_stakeholder(org)).pk
     ),
     "steering_meeting_pk": lambda org: str(make_meeting(walker_cycle(org)).pk),
+    "steering_decision_pk": lambda org: str(_decision(org).pk),
     "conversation_pk": lambda org: str(_conversation(org).pk),
     "commitment_pk": lambda org: str(
         make_commitment(_conversation(org), _admin(org), date(2026, 6, 1)).pk

@@ -4,9 +4,10 @@ Apps tell members things through `notification_create()`. Scheduled reminders co
 *reminder sources*: functions each app registers (`app.reminder_source`) that, given an
 organisation and a date, yield `Due` items. The periodic sweep claims each due item by
 inserting a Reminder row under a unique constraint (kind, object, due date, recipient) —
-only the sweep that inserts the row enqueues the send, so a reminder goes out once however
-many sweeps or workers run. The send task locks the row and records `sent_at` in the same
-transaction as the notification, so a retried or redelivered task sends nothing twice.
+only the sweep that inserts the row enqueues the delivery, so a reminder is delivered once
+however many sweeps or workers run. Delivery locks the row and, in one transaction, records
+the in-app notification, puts its email in the outbox (t2a/services/outbox.py) and sets
+`sent_at`; nothing is emailed inside a transaction, the outbox sends it after the commit.
 """
 
 import logging
@@ -32,7 +33,7 @@ from ..models import (
 )
 from ..registry import ReminderSource, registry, resolve
 from ..selectors import Due
-from .emails import email_send
+from .emails import email_queue
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +82,8 @@ def notification_create(
     body: str = "",
     url: str = "",
 ) -> Notification:
-    """Record an in-app notification and, for members who want them at once, email it."""
+    """Record an in-app notification and, for members who want them at once, queue its
+    email in the outbox (in the caller's transaction, so it cannot be lost)."""
     notification = Notification.objects.create(
         organisation=organisation,
         recipient=recipient,
@@ -93,42 +95,26 @@ def notification_create(
     if _held.get():
         return notification
     if delivery_for(organisation=organisation, user_id=recipient.pk) == Delivery.IMMEDIATE:
-        enqueue_on_commit(
-            "t2a.tasks.notification_email_send",
-            organisation_id=organisation.pk,
-            notification_id=notification.pk,
-        )
+        _email_notifications(recipient, organisation, [notification], about=notification)
     return notification
 
 
-def notification_email(*, notification_id: int) -> bool:
-    """Email one notification unless it has been emailed already (safe to retry)."""
-    with transaction.atomic():
-        notification = (
-            Notification.objects.select_for_update()
-            .select_related("recipient", "organisation")
-            .filter(pk=notification_id, emailed_at__isnull=True)
-            .first()
-        )
-        if notification is None:
-            return False
-        _email_notifications(notification.recipient, notification.organisation, [notification])
-        notification.emailed_at = timezone.now()
-        notification.save(update_fields=["emailed_at"])
-    return True
-
-
-def _email_notifications(recipient: User, organisation: Organisation, items: list) -> None:
-    email_send(
+def _email_notifications(
+    recipient: User, organisation: Organisation, items: list, *, about=None
+) -> None:
+    """Queue one email listing `items`; they count as emailed from now (the outbox row
+    says whether it has gone), so a digest never lists them again."""
+    email_queue(
         template="notification",
-        to=[recipient.email],
-        context={
-            "organisation": organisation,
-            "recipient": recipient,
-            "items": items,
-            "site_url": settings.SITE_URL,
-        },
+        to=recipient.email,
+        context={"organisation": organisation, "recipient": recipient, "items": items},
+        organisation=organisation,
+        about=about,
     )
+    now = timezone.now()
+    for item in items:
+        item.emailed_at = now
+    Notification.objects.filter(pk__in=[item.pk for item in items]).update(emailed_at=now)
 
 
 def notification_mark_read(*, recipient: User, notification_ids: Iterable[int] | None) -> int:
@@ -139,7 +125,7 @@ def notification_mark_read(*, recipient: User, notification_ids: Iterable[int] |
 
 
 def digest_send(*, organisation: Organisation, user_id: int) -> int:
-    """Email a member's un-emailed notifications as one digest (safe to retry)."""
+    """Queue one digest email of a member's un-emailed notifications (safe to retry)."""
     with transaction.atomic():
         items = list(
             Notification.objects.select_for_update()
@@ -150,7 +136,6 @@ def digest_send(*, organisation: Organisation, user_id: int) -> int:
         if not items:
             return 0
         _email_notifications(items[0].recipient, organisation, items)
-        Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=timezone.now())
     return len(items)
 
 
@@ -259,12 +244,12 @@ def reminder_sweep(*, today: date | None = None) -> int:
 
 
 def reminder_deliver(*, reminder_id: int) -> bool:
-    """Send one claimed reminder: in-app always, email unless the member chose a digest.
-
-    The row lock serialises concurrent deliveries of the same reminder; the second one
-    finds `sent_at` set and does nothing. If the email fails the whole transaction (the
-    notification too) rolls back, the failure is recorded, and the task retries.
-    """
+    """Deliver one claimed reminder: in-app always, and its email into the outbox unless
+    the member chose a digest — all in one transaction with `sent_at`, so a kill at any
+    point either leaves the reminder to deliver again or has delivered it whole. Nothing
+    is emailed here (the outbox sends after the commit), so a rollback never follows an
+    email out of the door. The row lock serialises concurrent deliveries: the second one
+    finds `sent_at` set and does nothing."""
     try:
         with transaction.atomic():
             reminder = (
@@ -275,7 +260,6 @@ def reminder_deliver(*, reminder_id: int) -> bool:
             )
             if reminder is None:
                 return False
-            now = timezone.now()
             notification = Notification.objects.create(
                 organisation=reminder.organisation,
                 recipient=reminder.recipient,
@@ -286,10 +270,10 @@ def reminder_deliver(*, reminder_id: int) -> bool:
             )
             wants = delivery_for(organisation=reminder.organisation, user_id=reminder.recipient_id)
             if wants == Delivery.IMMEDIATE:
-                _email_notifications(reminder.recipient, reminder.organisation, [notification])
-                notification.emailed_at = now
-                notification.save(update_fields=["emailed_at"])
-            reminder.sent_at = now
+                _email_notifications(
+                    reminder.recipient, reminder.organisation, [notification], about=notification
+                )
+            reminder.sent_at = timezone.now()
             reminder.attempts += 1
             reminder.save(update_fields=["sent_at", "attempts"])
     except Exception as exc:

@@ -24,15 +24,21 @@ from ..models import (
     Role,
     User,
 )
+from ..selectors import message_states
 from ..services import organisations as services
 from ..tenancy import allowed_by, mfa_exempt, tenant_public
 
 
 def _members_context(request: HttpRequest, invite_form: InvitationForm | None = None) -> dict:
     members = Membership.objects.select_related("user").order_by("user__full_name", "user__email")
-    invitations = Invitation.objects.filter(
-        accepted_at__isnull=True, revoked_at__isnull=True
-    ).select_related("invited_by")
+    invitations = list(
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .select_related("invited_by")
+        .order_by("-created_at")
+    )
+    states = message_states(Invitation, [invitation.pk for invitation in invitations])
+    for invitation in invitations:
+        invitation.email_state = states.get(invitation.pk)
     admin_count = Membership.objects.filter(role=Role.ADMIN).aggregate(n=Count("pk"))["n"]
     return {
         "members": members,
@@ -64,7 +70,10 @@ def member_invite(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"Invitation sent to {invitation.email}.")
+            messages.success(
+                request,
+                f"Invitation to {invitation.email} queued. This page says when it has been sent.",
+            )
             return redirect("members", org_slug=request.organisation.slug)
     return render_form(request, "t2a/members/list.html", _members_context(request, form), form=form)
 
@@ -118,6 +127,23 @@ def invitation_revoke(request: HttpRequest, invitation_pk: int) -> HttpResponse:
     invitation = get_object_or_404(Invitation, pk=invitation_pk)
     services.invitation_revoke(invitation=invitation)
     messages.success(request, f"The invitation to {invitation.email} has been withdrawn.")
+    return redirect("members", org_slug=request.organisation.slug)
+
+
+@require_POST
+@allowed_by(policies.can_manage_members)
+def invitation_send_again(request: HttpRequest, invitation_pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=invitation_pk)
+    try:
+        services.invitation_send_again(invitation=invitation)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            f"A new invitation to {invitation.email} is queued. The link in the earlier one "
+            "no longer works.",
+        )
     return redirect("members", org_slug=request.organisation.slug)
 
 

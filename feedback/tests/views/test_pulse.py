@@ -18,6 +18,7 @@ from feedback.selectors.pulse import COOKIE_NAME, survey_results, survey_token, 
 from feedback.services.pulse import pulse_survey_close, pulse_survey_new_link, pulse_survey_open
 from feedback.tests.builders import make_iteration_chain, make_pulse_responses, make_pulse_survey
 from feedback.tests.conftest import url
+from t2a.links import absolute_url
 from t2a.models import Role
 from tests.matrix import ALL_ROLES, STAFF, assert_role_matrix
 
@@ -64,14 +65,16 @@ def test_a_lead_opens_the_survey_and_sees_the_link_again(client_for, users, org,
     html = response.content.decode()
     assert "Trust pulse open. Copy the link below and share it." in html
     first = shown_link(html)
-    assert first.startswith(f"http://testserver/p/{org.slug}/{cycle.slug}/trust-pulse/")
+    # Built from SITE_URL, whatever host the request named: the link is shared outside.
+    site = absolute_url("/")
+    assert first.startswith(f"{site}p/{org.slug}/{cycle.slug}/trust-pulse/")
     token = first.rstrip("/").rsplit("/", 1)[1]
     survey = survey_of(cycle)
     # Only a hash of the token is stored; the same link is shown on every later visit.
     assert token not in {survey.token_nonce, survey.token_hash}
     assert survey.token_hash == token_hash(token)
     assert shown_link(lead.get(url(org, "pulse", cycle.pk)).content.decode()) == first
-    assert Client().get(first.removeprefix("http://testserver")).status_code == 200
+    assert Client().get("/" + first.removeprefix(site)).status_code == 200
     # Opening again changes nothing.
     lead.post(url(org, "pulse_open", cycle.pk))
     assert survey_of(cycle).token_hash == survey.token_hash

@@ -11,11 +11,14 @@ from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
 from t2a import selectors
+from t2a.celery import app as celery_app
 from t2a.models import (
     Delivery,
     Invitation,
+    MessageStatus,
     Notification,
     NotificationPreference,
+    OutboundMessage,
     Reminder,
     Role,
 )
@@ -67,7 +70,7 @@ def test_delivering_a_claimed_reminder_twice_sends_once(
     org, admin_user, django_capture_on_commit_callbacks
 ):
     make_invitations(org, admin_user, 1)
-    with scope(organisation=org.pk):
+    with scope(organisation=org.pk), django_capture_on_commit_callbacks(execute=True):
         dues = list(selectors.invitations_expiring(organisation=org, today=timezone.localdate()))
         [reminder_id] = notifications.reminder_claim(organisation=org, dues=dues)
         assert notifications.reminder_claim(organisation=org, dues=dues) == []
@@ -90,8 +93,9 @@ def test_digest_members_get_in_app_now_and_one_email_a_day(
     assert mail.outbox == []
     with scopes_disabled():
         assert Notification.objects.filter(recipient=admin_user, emailed_at=None).count() == 2
-    assert notification_digests_send() == 1
-    assert notification_digests_send() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert notification_digests_send() == 1
+        assert notification_digests_send() == 0
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == "2 updates from Northgate ICB"
 
@@ -141,14 +145,16 @@ def test_two_workers_and_two_sweeps_at_once_send_each_reminder_once(
 
 @pytest.mark.celery_worker
 def test_a_failed_send_is_retried_and_not_lost(celery_worker_process, org, admin_user):
-    celery_worker_process.start(env={"EMAIL_FAIL_FIRST": "1"})
+    # The outbox retries at once here (no back-off), so the test need not wait for beat.
+    celery_worker_process.start(env={"EMAIL_FAIL_FIRST": "1", "OUTBOX_RETRY_SECONDS": "0"})
     make_invitations(org, admin_user, 2)
     notifications.reminder_sweep()
     emails = celery_worker_process.wait_for_emails(2, timeout=30)
-    time.sleep(1)
+    celery_worker_process.wait_until_idle()
     assert len(celery_worker_process.emails()) == len(emails) == 2
     with scopes_disabled():
-        assert all("went away" in r.last_error for r in Reminder.objects.all())
+        messages = list(OutboundMessage.objects.all())
+    assert [(m.status, m.attempts) for m in messages] == [(MessageStatus.SENT, 2)] * 2
     assert sent_reminders(org) == 2
 
 
@@ -168,12 +174,40 @@ def test_a_worker_killed_mid_send_still_sends_once(
     slow.wait(timeout=10)
     assert celery_worker_process.emails() == []
 
-    celery_worker_process.start(name="healthy")
+    # Killed mid-delivery or mid-send: the sweeps find the reminder (claimed, undelivered)
+    # or its email (left "sending", past the healthy worker's short lease) and finish it.
+    celery_worker_process.start(name="healthy", env={"OUTBOX_LEASE_SECONDS": "1"})
     settings.REMINDER_STALE_SECONDS = 0
-    time.sleep(0.1)
-    notifications.reminder_sweep()  # finds the claimed-but-unsent reminder and re-enqueues it
+    time.sleep(1.1)
+    notifications.reminder_sweep()
+    celery_app.send_task("t2a.tasks.outbox_send", queue="celery")
     celery_worker_process.wait_for_emails(1)
     notifications.reminder_sweep()
     time.sleep(2)
     assert len(celery_worker_process.emails()) == 1
     assert sent_reminders(org) == 1
+
+
+@pytest.mark.django_db
+def test_delivering_a_reminder_emails_nothing_itself_the_outbox_sends_after_the_commit(
+    org, admin_user, django_capture_on_commit_callbacks
+):
+    make_invitations(org, admin_user, 1)
+    with scope(organisation=org.pk):
+        dues = list(selectors.invitations_expiring(organisation=org, today=timezone.localdate()))
+        [reminder_id] = notifications.reminder_claim(organisation=org, dues=dues)
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            assert notifications.reminder_deliver(reminder_id=reminder_id) is True
+    # Delivered (in-app, and its email is a queued row) but nothing has left yet: a kill
+    # before the commit rolls all of it back and sends nothing.
+    assert mail.outbox == []
+    with scopes_disabled():
+        notification = Notification.objects.get(recipient=admin_user)
+        message = OutboundMessage.objects.get()
+    assert message.status == MessageStatus.QUEUED
+    assert message.content_type.model_class() is Notification
+    assert message.object_id == notification.pk
+    for callback in callbacks:
+        callback()
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].extra_headers["Message-ID"] == message.message_id

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from t2a.models import Invitation, Membership, Role, User
+from t2a.models import Invitation, Membership, MessageStatus, OutboundMessage, Role, User
 from t2a.services import organisations as services
 from tests.cast import PASSWORD, make_member, make_user
 from tests.matrix import assert_role_matrix
@@ -361,3 +361,130 @@ def test_accepting_twice_at_once_creates_one_membership(org, admin_user):
         services.invitation_accept(invitation=invitation, full_name="A", password=PASSWORD)
         with pytest.raises(services.ValidationError):
             services.invitation_accept(invitation=invitation, full_name="A", password=PASSWORD)
+
+
+# The invitation email's state: queued, sent, or failed with a send-again button ---------
+
+
+def invitation_message(email: str) -> OutboundMessage:
+    with scopes_disabled():
+        invitation = Invitation.objects.get(email=email, revoked_at=None)
+        return OutboundMessage.objects.filter(object_id=invitation.pk).latest("pk")
+
+
+def send_again_url(org, invitation) -> str:
+    return reverse("invitation_send_again", args=[org.slug, invitation.pk])
+
+
+def open_invitation(org, email, invited_by=None) -> Invitation:
+    with scopes_disabled():
+        return Invitation.objects.create(
+            organisation=org, email=email, role=Role.GOVERNANCE, token_hash=f"hash-{email}",
+            invited_by=invited_by,
+        )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_inviting_says_queued_until_the_email_has_gone(
+    org, users, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(users[Role.ADMIN])
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = client.post(
+            reverse("member_invite", args=[org.slug]),
+            {"email": "priya@example.org", "role": Role.ENGAGEMENT_LEAD},
+            follow=True,
+        )
+    assert "Invitation to priya@example.org queued" in response.text
+    assert "Invitation sent" not in response.text
+    assert '<strong class="nhsuk-tag nhsuk-tag--grey">Queued</strong>' in response.text
+    assert mail.outbox == []
+    for callback in callbacks:
+        callback()
+    page = client.get(members_url(org))
+    assert '<strong class="nhsuk-tag nhsuk-tag--green">Sent</strong>' in page.text
+    assert "Send again" not in page.text
+    assert len(mail.outbox) == 1
+    assert (
+        mail.outbox[0].extra_headers["Message-ID"]
+        == invitation_message("priya@example.org").message_id
+    )
+
+
+@pytest.mark.django_db
+def test_a_failed_invitation_email_can_be_sent_again_with_a_new_link(
+    org, users, client_for, django_capture_on_commit_callbacks
+):
+    admin = users[Role.ADMIN]
+    old_token = invite(org, admin, "priya@example.org")
+    failed = invitation_message("priya@example.org")
+    OutboundMessage.everywhere.filter(pk=failed.pk).update(status=MessageStatus.FAILED)
+    client = client_for(admin)
+    page = client.get(members_url(org))
+    assert '<strong class="nhsuk-tag nhsuk-tag--red">Failed</strong>' in page.text
+    with scopes_disabled():
+        invitation = Invitation.objects.get(email="priya@example.org")
+    assert send_again_url(org, invitation) in page.text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send_again_url(org, invitation))
+    response = client.get(members_url(org))
+    assert "A new invitation to priya@example.org is queued" in response.text
+    assert '<strong class="nhsuk-tag nhsuk-tag--green">Sent</strong>' in response.text
+    (email,) = mail.outbox
+    assert old_token not in email.body
+    new_link = next(line for line in email.body.splitlines() if "/join/" in line).strip()
+    assert Client().get(new_link.removeprefix("http://127.0.0.1:8000")).status_code == 200
+    assert Client().get(accept_url(org, old_token)).status_code == 404
+
+
+@pytest.mark.django_db
+def test_send_again_matrix(org, users, client_for):
+    assert_role_matrix(
+        client_for,
+        users,
+        lambda role: send_again_url(org, open_invitation(org, f"{role.value}@again.org")),
+        post={Role.ADMIN},
+    )
+    with scopes_disabled():
+        messages = OutboundMessage.objects.values_list("recipient", flat=True)
+        assert list(messages) == ["admin@again.org"]
+
+
+@pytest.mark.django_db
+def test_send_again_is_404_across_organisations(org, other_org, users, outsider, client_for):
+    mine = open_invitation(org, "mine@example.org")
+    theirs = open_invitation(other_org, "theirs@example.org")
+    assert client_for(outsider).post(send_again_url(org, mine)).status_code == 404
+    # Another organisation's invitation, asked for under this organisation's address.
+    url = reverse("invitation_send_again", args=[org.slug, theirs.pk])
+    assert client_for(users[Role.ADMIN]).post(url).status_code == 404
+    with scopes_disabled():
+        assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_send_again_for_a_withdrawn_invitation_says_so_and_sends_nothing(org, users, client_for):
+    invitation = open_invitation(org, "gone@example.org")
+    with scopes_disabled():
+        Invitation.objects.filter(pk=invitation.pk).update(revoked_at=timezone.now())
+    response = client_for(users[Role.ADMIN]).post(send_again_url(org, invitation), follow=True)
+    assert response.status_code == 200
+    assert "This invitation has been used, withdrawn or has expired." in response.text
+    with scopes_disabled():
+        assert not OutboundMessage.objects.exists()
+
+
+@pytest.mark.django_db
+def test_members_page_with_invitations_keeps_its_query_count(
+    org, users, client_for, django_assert_max_num_queries
+):
+    admin = users[Role.ADMIN]
+    client = client_for(admin)
+    invite(org, admin, "first@example.org")
+    with django_assert_max_num_queries(13):
+        client.get(members_url(org))
+    for n in range(20):
+        invite(org, admin, f"invitee{n}@example.org")
+    with django_assert_max_num_queries(13):
+        client.get(members_url(org))
