@@ -1,9 +1,11 @@
 """What the fuzz tests of every app share: hypothesis settings for tests that go through
 the real views, bytes no browser should send, and the one rule each answer must keep."""
 
+import unicodedata
 from urllib.parse import quote_from_bytes
 
 from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
 
 
 def fuzz_settings(max_examples: int) -> settings:
@@ -14,6 +16,42 @@ def fuzz_settings(max_examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
     )
+
+
+# Text that looks like nothing, or like other text: invisible characters alone and inside
+# words, both Unicode forms of one name, joiners that Persian, Bengali and emoji need,
+# right-to-left scripts and direction overrides. Strung together, they make names and
+# notes that the one text rule (t2a/text.py) must clean the same way every time.
+TRICKY_TEXT = [
+    "\u200b",
+    "\u2060",
+    "\ufeff",
+    "\u00a0",
+    "\u3000",
+    "\u200c",
+    "\u200d",
+    "\u00ad",
+    "\ufe0f",
+    "\u0301",
+    "\u202e",
+    "\u2066",
+    "\x00",
+    "\r\n",
+    "Siân Hughes",
+    unicodedata.normalize("NFD", "Siân Hughes"),
+    "می\u200cخواهم",
+    "খবর\u200cটি",
+    "ক্\u200dষ",
+    "👩🏾\u200d🍼",
+    "❤️\u200d🩹",
+    "🏴\U000e0067\U000e0062\U000e0077\U000e006c\U000e0073\U000e007f",
+    "💜",
+    "عيادة مسائية",
+    "מרפאת ערב",
+    "a",
+    " ",
+]
+tricky_text = st.lists(st.sampled_from(TRICKY_TEXT), max_size=8).map("".join)
 
 
 BAD_BYTES = [

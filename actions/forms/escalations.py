@@ -2,11 +2,13 @@
 
 from django import forms
 
+from t2a.forms import T2AForm
+
 from ..models import LONG_TEXT
 from .fields import rows
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(T2AForm):
     reason = forms.CharField(
         label="What should the governance board decide, and why?",
         max_length=LONG_TEXT,
@@ -14,5 +16,5 @@ class EscalationForm(forms.Form):
     )
 
 
-class EscalationDecisionForm(forms.Form):
+class EscalationDecisionForm(T2AForm):
     decision = forms.CharField(label="The board's decision", max_length=LONG_TEXT, widget=rows(5))

@@ -2,10 +2,12 @@
 
 from django import forms
 
+from t2a.forms import T2AModelForm
+
 from ..models import EVALUATION_TEXT, SECTIONS, Evaluation
 
 
-class EvaluationForm(forms.ModelForm):
+class EvaluationForm(T2AModelForm):
     class Meta:
         model = Evaluation
         fields = [s.field for s in SECTIONS]

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 
 from cycles.models import Cycle
 from feedback.models import Theme
+from t2a.forms import T2AForm
 
 from ..models import LONG_TEXT, Priority
 from .fields import DATE_INPUT, rows
@@ -20,7 +21,7 @@ class InsightChoiceField(forms.ModelMultipleChoiceField):
         return text if len(text) <= 140 else text[:139] + "…"
 
 
-class PriorityForm(forms.Form):
+class PriorityForm(T2AForm):
     title = forms.CharField(label="Priority", max_length=200)
     description = forms.CharField(
         label="What it means", max_length=LONG_TEXT, required=False, widget=rows(4)
@@ -46,7 +47,7 @@ class PriorityForm(forms.Form):
         self.fields["insights"].queryset = insights.filter(cycle=cycle).order_by("captured_at")
 
 
-class PriorityAgreeForm(forms.Form):
+class PriorityAgreeForm(T2AForm):
     priorities = forms.ModelMultipleChoiceField(
         label="Agreed priorities",
         queryset=None,
@@ -61,7 +62,7 @@ class PriorityAgreeForm(forms.Form):
         self.fields["priorities"].label_from_instance = lambda p: p.title
 
 
-class PriorityRankForm(forms.Form):
+class PriorityRankForm(T2AForm):
     """One position field per priority; the positions must be 1..n, each used once."""
 
     def __init__(self, *args, priorities: list[Priority], current: dict[int, int], **kwargs):

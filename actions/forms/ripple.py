@@ -3,6 +3,7 @@
 from django import forms
 
 from cycles.models import Cycle
+from t2a.forms import T2AForm
 
 from ..models import RIPPLE_TEXT, Action, RippleEffect, RippleLevel
 from ..selectors.ripple import build_tree, descendant_ids, walk
@@ -13,7 +14,7 @@ def _insight_label(insight) -> str:
     return text if len(text) <= 90 else text[:89].rstrip() + "\u2026"
 
 
-class RippleEffectForm(forms.Form):
+class RippleEffectForm(T2AForm):
     """One effect. Choice lists come from the cycle (built once by the view)."""
 
     description = forms.CharField(

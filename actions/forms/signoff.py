@@ -2,11 +2,13 @@
 
 from django import forms
 
+from t2a.forms import T2AForm
+
 from ..models import LONG_TEXT, Decision
 from .fields import rows
 
 
-class MinApprovalsForm(forms.Form):
+class MinApprovalsForm(T2AForm):
     rule = forms.ChoiceField(
         label="Who must approve the plan?",
         choices=[
@@ -34,7 +36,7 @@ class MinApprovalsForm(forms.Form):
         return None
 
 
-class SignOffForm(forms.Form):
+class SignOffForm(T2AForm):
     decision = forms.ChoiceField(
         label="Your decision",
         choices=Decision.choices,

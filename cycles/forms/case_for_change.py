@@ -2,18 +2,22 @@
 
 from django import forms
 
+from t2a.forms import T2AModelForm
+
 from ..models import CaseForChange, DataSource, InequalityRow
 from .fields import DateInput, long_text, not_in_future
 
 
-class CaseForChangeForm(forms.ModelForm):
+class CaseForChangeForm(T2AModelForm):
     inequality_addressed = long_text(
         "The inequality being addressed",
         help_text="What is unequal, for whom, and how large the gap is.",
+        missing="Enter the inequality being addressed.",
     )
     most_affected = long_text(
         "Who is most affected and why",
         help_text="Name the groups and what drives the gap for them.",
+        missing="Enter who is most affected and why.",
     )
     local_insight = long_text(
         "Local insight summary",
@@ -27,7 +31,7 @@ class CaseForChangeForm(forms.ModelForm):
         fields = ["inequality_addressed", "most_affected", "local_insight"]
 
 
-class DataSourceForm(forms.ModelForm):
+class DataSourceForm(T2AModelForm):
     class Meta:
         model = DataSource
         fields = ["kind", "title", "publisher", "published_on", "url", "key_figure"]
@@ -43,7 +47,7 @@ class DataSourceForm(forms.ModelForm):
         return not_in_future(self.cleaned_data["published_on"], "The date published")
 
 
-class InequalityRowForm(forms.ModelForm):
+class InequalityRowForm(T2AModelForm):
     class Meta:
         model = InequalityRow
         fields = [
@@ -54,12 +58,19 @@ class InequalityRowForm(forms.ModelForm):
             "comparator_value",
             "comparator_label",
             "source",
+            "source_url",
         ]
-        labels = {"comparator_value": "Comparator value", "comparator_label": "Comparator"}
+        labels = {
+            "comparator_value": "Comparator value",
+            "comparator_label": "Comparator",
+            "source_url": "Link to the source",
+        }
         help_texts = {
             "group": "For example, Black African, or most deprived decile.",
             "indicator": "For example, stillbirths per 1,000 births.",
             "source": "Which data source this figure comes from.",
+            "source_url": "Optional. The web address of the source, starting https://, so "
+            "readers of the report can open it.",
         }
 
     def __init__(self, *args, **kwargs) -> None:

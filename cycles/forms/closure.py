@@ -2,11 +2,13 @@
 
 from django import forms
 
+from t2a.forms import T2AForm
+
 from ..models import ClosureItemKey, ClosureState
 from .fields import DATE_HINT, DateInput, long_text
 
 
-class ClosureItemForm(forms.Form):
+class ClosureItemForm(T2AForm):
     """Record one step of the closure checklist."""
 
     state = forms.ChoiceField(
@@ -42,7 +44,7 @@ class ClosureItemForm(forms.Form):
         return cleaned
 
 
-class NextIterationForm(forms.Form):
+class NextIterationForm(T2AForm):
     title = forms.CharField(
         label="Title of the next iteration",
         max_length=200,

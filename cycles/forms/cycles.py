@@ -2,6 +2,7 @@
 
 from django import forms
 
+from t2a.forms import T2AForm, T2AModelForm
 from t2a.models import Role, User
 
 from ..models import Cycle, CycleStatus, Stage
@@ -17,7 +18,7 @@ from .fields import (
 MAX_GROUPS = 20
 
 
-class CycleForm(forms.ModelForm):
+class CycleForm(T2AModelForm):
     population_groups = forms.CharField(
         label="Population groups in focus",
         required=False,
@@ -119,7 +120,7 @@ class CycleForm(forms.ModelForm):
         return cleaned
 
 
-class CycleFilterForm(forms.Form):
+class CycleFilterForm(T2AForm):
     q = forms.CharField(label="Search", required=False, max_length=100)
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Any status"), *CycleStatus.choices]
@@ -143,7 +144,7 @@ class CycleFilterForm(forms.Form):
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
 
-class StageChangeForm(forms.Form):
+class StageChangeForm(T2AForm):
     """Move a cycle one stage on or back.
 
     `from_stage` carries the stage the person saw, so two people moving the same cycle

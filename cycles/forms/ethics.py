@@ -2,6 +2,7 @@
 
 from django import forms
 
+from t2a.forms import T2AModelForm
 from t2a.models import User
 
 from ..models import LONG_TEXT, EthicsLogEntry
@@ -10,7 +11,7 @@ from .fields import DateInput, PersonChoiceField, members_with_roles
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class EthicsLogEntryForm(forms.ModelForm):
+class EthicsLogEntryForm(T2AModelForm):
     likelihood = forms.TypedChoiceField(
         label="Likelihood",
         coerce=int,

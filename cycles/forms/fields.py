@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from t2a.forms import T2AForm
 from t2a.models import Membership, Role, User
 
 from ..models import LONG_TEXT
@@ -40,17 +41,24 @@ class PeopleChoiceField(forms.ModelMultipleChoiceField):
         return user.full_name or user.email
 
 
-def long_text(label: str, *, required: bool = True, help_text: str = "", rows: int = 5):
+def long_text(
+    label: str, *, required: bool = True, help_text: str = "", rows: int = 5, missing: str = ""
+):
+    """A long text box. `missing` is its own "required" message, so a form with several
+    required boxes does not list the same "This field is required." for each."""
+    messages = {
+        "max_length": f"{label.rstrip('?')} must be {LONG_TEXT:,} characters or fewer "
+        "(it has %(show_value)d)."
+    }
+    if missing:
+        messages["required"] = missing
     return forms.CharField(
         label=label,
         required=required,
         max_length=LONG_TEXT,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "max_length": f"{label.rstrip('?')} must be {LONG_TEXT:,} characters or fewer "
-            "(it has %(show_value)d)."
-        },
+        error_messages=messages,
     )
 
 
@@ -60,7 +68,7 @@ def not_in_future(value, label: str):
     return value
 
 
-class AgreedOnForm(forms.Form):
+class AgreedOnForm(T2AForm):
     agreed_on = forms.DateField(label="Date agreed", widget=DateInput(), help_text=DATE_HINT)
 
     def clean_agreed_on(self):

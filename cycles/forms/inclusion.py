@@ -1,12 +1,12 @@
 """The inclusion prompts form: one long answer per prompt."""
 
-from django import forms
+from t2a.forms import T2AModelForm
 
 from ..models import INCLUSION_PROMPTS, InclusionPrompts
 from .fields import long_text
 
 
-class InclusionPromptsForm(forms.ModelForm):
+class InclusionPromptsForm(T2AModelForm):
     class Meta:
         model = InclusionPrompts
         fields = [field for field, _ in INCLUSION_PROMPTS]

@@ -2,10 +2,12 @@
 
 from django import forms
 
+from t2a.forms import T2AModelForm
+
 from ..models import TheoryOfChangeItem
 
 
-class TheoryOfChangeItemForm(forms.ModelForm):
+class TheoryOfChangeItemForm(T2AModelForm):
     class Meta:
         model = TheoryOfChangeItem
         fields = ["kind", "text"]

@@ -6,6 +6,7 @@ from django.db.models import Q
 
 from cycles.models import Cycle
 from stakeholders.selectors.stakeholders import trusted_places
+from t2a.forms import T2AModelForm
 from t2a.models import Membership, Role, User
 
 from ..models import EngagementActivity
@@ -24,7 +25,7 @@ class VenueChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(T2AModelForm):
     """An engagement activity, with one "reached" count per population group of the cycle."""
 
     facilitators = PersonChoiceField(
@@ -68,6 +69,7 @@ class ActivityForm(forms.ModelForm):
             "community_led",
             "languages",
             "access_adaptations",
+            "record_consent_note",
             "status",
             "participants",
         ]
@@ -79,6 +81,7 @@ class ActivityForm(forms.ModelForm):
             "community_led": "Community-led: run by community leads, not by staff",
             "languages": "Languages (optional)",
             "access_adaptations": "Access adaptations (optional)",
+            "record_consent_note": "How consent to record was gathered (optional)",
         }
         help_texts = {
             "title": "For example, Tuesday pop-up at the Eastside library.",
@@ -87,11 +90,16 @@ class ActivityForm(forms.ModelForm):
             "languages": "For example, English, Somali and Arabic.",
             "access_adaptations": "For example, step-free access, interpreter, childcare, "
             "travel paid, hearing loop.",
+            "record_consent_note": "For example: we explained at the start how notes are used "
+            "and everyone at the table agreed out loud. When this is filled in, insight "
+            "recorded from this activity relies on it; otherwise each insight needs its own "
+            "\u201cthey agreed to this being recorded\u201d tick.",
         }
         widgets = {
             "held_on": DATE_INPUT,
             "starts_at": TIME_INPUT,
             "access_adaptations": forms.Textarea(attrs={"rows": 3}),
+            "record_consent_note": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
             "held_on": {"invalid": "Enter a real date, like 14 March 2026."},

@@ -4,17 +4,29 @@ their querysets in __init__, inside the request's organisation scope."""
 from django import forms
 
 from cycles.models import Cycle
+from t2a.forms import T2AForm
 
-from ..models import QUOTE_MAX, SUMMARY_MAX, ClosureState, EngagementActivity, Insight, Sensitivity
+from ..models import (
+    QUOTE_MAX,
+    SUMMARY_MAX,
+    ClosureState,
+    EngagementActivity,
+    Insight,
+    RecordConsent,
+    Sensitivity,
+)
 from ..services.themes import theme_names_split
 
 
 class ActivityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: EngagementActivity) -> str:
-        return f"{obj.title} ({obj.held_on:%-d %b})"
+        label = f"{obj.title} ({obj.held_on:%-d %b})"
+        if obj.record_consent_note.strip():
+            label += " \u2013 consent to record noted"
+        return label
 
 
-class InsightForm(forms.Form):
+class InsightForm(T2AForm):
     """Quick capture: one short form that works on a phone at a pop-up."""
 
     activity = ActivityChoiceField(
@@ -43,6 +55,13 @@ class InsightForm(forms.Form):
             "max_length": f"The quote must be {QUOTE_MAX:,} characters or fewer. Shorten it, "
             "or put the rest in \u201cwhat was said\u201d."
         },
+    )
+    record_consent = forms.BooleanField(
+        label="They agreed to this being recorded",
+        required=False,
+        help_text="Ask before you write it down. Needed unless the activity notes how everyone "
+        "there agreed (it says \u201cconsent to record noted\u201d in the list). Only insight "
+        "they agreed to can be quoted on the public page.",
     )
     themes = forms.CharField(
         label="Themes (optional)",
@@ -99,6 +118,7 @@ class InsightForm(forms.Form):
             "sensitive": insight.is_sensitive,
             "contributor_name": insight.contributor_name,
             "credit_consent": insight.credit_consent_at is not None,
+            "record_consent": insight.record_consent == RecordConsent.IN_PERSON,
         }
 
     def theme_names(self) -> list[str]:
@@ -115,7 +135,7 @@ class InsightForm(forms.Form):
         return insight
 
 
-class OutOfScopeForm(forms.Form):
+class OutOfScopeForm(T2AForm):
     reason = forms.CharField(
         label="Why is this out of scope?",
         max_length=2000,
@@ -125,6 +145,6 @@ class OutOfScopeForm(forms.Form):
     )
 
 
-class InsightFilterForm(forms.Form):
+class InsightFilterForm(T2AForm):
     CLOSURE_CHOICES = [("", "Any"), *ClosureState.choices]
     closure = forms.ChoiceField(label="Answered?", choices=CLOSURE_CHOICES, required=False)

@@ -2,11 +2,13 @@
 
 from django import forms
 
+from t2a.forms import T2AModelForm
+
 from ..models import PublicPage
 from .reading_ease import live_reading_ease
 
 
-class PublicPageForm(forms.ModelForm):
+class PublicPageForm(T2AModelForm):
     class Meta:
         model = PublicPage
         fields = ["summary", "how_to_get_involved", "enabled"]

@@ -2,12 +2,14 @@
 
 from django import forms
 
+from t2a.forms import T2AForm
+
 from ..models import PULSE_COMMENT_MAX, PULSE_QUESTIONS, PULSE_SCALE
 
 SCALE_WORDS = {1: "Not at all", 2: "A little", 3: "Partly", 4: "Mostly", 5: "Completely"}
 
 
-class PulseForm(forms.Form):
+class PulseForm(T2AForm):
     comment = forms.CharField(
         label="Anything else you want to tell us? (optional)",
         help_text="Please do not include your name or anyone else's.",

@@ -5,6 +5,7 @@ querysets in __init__, inside the request's organisation scope."""
 from django import forms
 
 from cycles.models import Cycle
+from t2a.forms import T2AModelForm
 
 from ..models import Channel, Insight, ReportBack, Theme
 from ..selectors.report_backs import report_back_links
@@ -19,7 +20,7 @@ class InsightChoiceField(forms.ModelMultipleChoiceField):
         return label
 
 
-class ReportBackForm(forms.ModelForm):
+class ReportBackForm(T2AModelForm):
     """A report-back: the text, "you said" (insight, themes), "we did" (one field per kind
     that later stages register: selectors.report_backs.REPORT_BACK_LINK), and how and to whom
     it went."""

@@ -2,10 +2,12 @@
 
 from django import forms
 
+from t2a.forms import T2AForm
+
 from ..models import Theme
 
 
-class ThemeMergeForm(forms.Form):
+class ThemeMergeForm(T2AForm):
     target = forms.ModelChoiceField(
         queryset=None,  # set per request, inside the organisation scope
         label="Merge into",

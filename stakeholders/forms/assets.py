@@ -2,11 +2,13 @@
 
 from django import forms
 
+from t2a.forms import T2AModelForm
+
 from ..models import AssetUse, Kind, SharedAsset, Stakeholder
 from .stakeholders import DATE_INPUT
 
 
-class SharedAssetForm(forms.ModelForm):
+class SharedAssetForm(T2AModelForm):
     owner = forms.ModelChoiceField(
         queryset=Stakeholder.objects.none(),
         required=False,
@@ -28,7 +30,7 @@ class SharedAssetForm(forms.ModelForm):
         self.fields["kind"].choices = SharedAsset._meta.get_field("kind").choices
 
 
-class AssetUseForm(forms.ModelForm):
+class AssetUseForm(T2AModelForm):
     used_by = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="Used by")
 
     class Meta:

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from t2a.forms import T2AForm, T2AModelForm
 from t2a.models import User
 
 from ..models import Commitment, Conversation, Stakeholder
@@ -9,7 +10,7 @@ from ..selectors.members import staff_of_organisation
 from .stakeholders import DATE_INPUT, MemberChoiceField
 
 
-class ConversationForm(forms.ModelForm):
+class ConversationForm(T2AModelForm):
     stakeholders = forms.ModelMultipleChoiceField(
         queryset=Stakeholder.objects.none(),
         label="Who was it with?",
@@ -30,7 +31,7 @@ class ConversationForm(forms.ModelForm):
         ).order_by("name")
         self.fields["stakeholders"].widget.attrs["size"] = 8
         self.fields["cycle"].choices = [("", "Not part of a cycle")] + [
-            (c.pk, c.title) for c in cycles
+            (c.pk, c.choice_label) for c in cycles
         ]
         self.cycles = {c.pk: c for c in cycles}
 
@@ -39,7 +40,7 @@ class ConversationForm(forms.ModelForm):
         return None if pk is None else self.cycles[pk]
 
 
-class CommitmentForm(forms.ModelForm):
+class CommitmentForm(T2AModelForm):
     made_to = forms.ModelChoiceField(queryset=Stakeholder.objects.none(), label="To whom")
     owner = MemberChoiceField(queryset=User.objects.none(), label="Who will keep it")
 
@@ -54,11 +55,11 @@ class CommitmentForm(forms.ModelForm):
         self.fields["owner"].queryset = staff_of_organisation()
 
 
-class CommitmentKeptForm(forms.Form):
+class CommitmentKeptForm(T2AForm):
     kept_on = forms.DateField(label="Date kept", widget=DATE_INPUT)
 
 
-class CommitmentBrokenForm(forms.Form):
+class CommitmentBrokenForm(T2AForm):
     reason = forms.CharField(
         label="Why it could not be kept", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )

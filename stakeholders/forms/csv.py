@@ -18,8 +18,12 @@ from datetime import date
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import QuerySet
 
+from t2a.forms import T2AForm
 from t2a.models import User
+from t2a.text import LONG_TEXT, clean_text, match_key
+from t2a.uploads import too_big_message
 
 from ..models import (
     STAKEHOLDER_FIELDS,
@@ -28,12 +32,23 @@ from ..models import (
     Stakeholder,
     TrustedTag,
 )
+from ..selectors.stakeholders import stakeholders_named_like
 from ..services.stakeholders import stakeholder_prepare
 
 # Fields of STAKEHOLDER_FIELDS that a CSV file does not carry, and why.
 NOT_IN_CSV = {
     "contact_owner": "The recorded contact is a member of the organisation, chosen on screen: "
     "a file names no members, and an import makes whoever imports it the recorded contact.",
+    **dict.fromkeys(
+        (
+            "named_in_reports",
+            "named_on_public_page",
+            "naming_consent_given_by",
+            "naming_consent_date",
+        ),
+        "Consent to be named is recorded on screen, one person at a time, with the member "
+        "who records it: a file cannot show who agreed to what.",
+    ),
 }
 # The 3Ts travel as one column of tag names ("Trusted Leader; Trusted Place").
 TAGS_COLUMN = "trusted"
@@ -159,10 +174,16 @@ def _date_reader(f: models.Field) -> Reader:
 
 
 def _text_reader(f: models.Field) -> Reader:
+    limit = f.max_length or LONG_TEXT
+
     def read(value: str, errors: list[str]) -> dict:
         text = value.strip()
         if not text and not f.blank:
             errors.append(f"{f.name}: enter a {f.name}.")
+        if len(text) > limit:
+            errors.append(
+                f"{f.name}: must be {limit:,} characters or fewer (it has {len(text):,})."
+            )
         return {f.name: text}
 
     return read
@@ -184,6 +205,12 @@ def _reader(column: str) -> Reader:
 
 
 READERS = {column: _reader(column) for column in COLUMNS}
+# Columns whose text keeps its line breaks; every other cell is one line.
+MULTILINE = {
+    column
+    for column in COLUMNS
+    if column != TAGS_COLUMN and isinstance(Stakeholder._meta.get_field(column), models.TextField)
+}
 # Columns a file must have: those whose field has no default and may not be blank.
 REQUIRED = {
     column
@@ -203,9 +230,19 @@ class ImportRow:
 
 
 @dataclass
+class SameName:
+    """A row whose name repeats an earlier row's or a stakeholder's already on the register."""
+
+    row: ImportRow
+    earlier_row: int | None = None
+    existing: list[Stakeholder] = field(default_factory=list)
+
+
+@dataclass
 class ImportPreview:
     rows: list[ImportRow] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
+    same_names: list[SameName] = field(default_factory=list)
 
     @property
     def bad_rows(self) -> list[ImportRow]:
@@ -238,12 +275,16 @@ def _row(number: int, values: dict[str, str], actor: User) -> ImportRow:
     return row
 
 
-def read_import(content: str, *, actor: User) -> ImportPreview:
-    """Read a CSV text into unsaved stakeholders, with every problem named by row number."""
+def read_import(
+    content: str, *, actor: User, register: QuerySet[Stakeholder] | None = None
+) -> ImportPreview:
+    """Read a CSV text into unsaved stakeholders, with every problem named by row number,
+    and the rows whose name repeats an earlier row or one of `register` (the stakeholders
+    the importing member can see)."""
     preview = ImportPreview()
     reader = csv.DictReader(io.StringIO(content, newline=""))
     try:
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        header = [clean_text(h).lower() for h in (reader.fieldnames or [])]
     except csv.Error as exc:
         preview.file_errors.append(f"The file could not be read as CSV: {exc}.")
         return preview
@@ -272,7 +313,9 @@ def read_import(content: str, *, actor: User) -> ImportPreview:
                     ImportRow(number, "", errors=["The row has more cells than the header."])
                 )
                 continue
-            values = {k: _unsafe(v or "") for k, v in raw.items()}
+            values = {
+                k: clean_text(_unsafe(v or ""), multiline=k in MULTILINE) for k, v in raw.items()
+            }
             if not any(v.strip() for v in values.values()):
                 continue
             preview.rows.append(_row(number, values, actor))
@@ -280,7 +323,22 @@ def read_import(content: str, *, actor: User) -> ImportPreview:
         preview.file_errors.append(f"The file could not be read as CSV: {exc}.")
     if not preview.rows and not preview.file_errors:
         preview.file_errors.append("The file has no rows below the header.")
+    if preview.is_valid and register is not None:
+        preview.same_names = _same_names(preview.rows, register)
     return preview
+
+
+def _same_names(rows: list[ImportRow], register: QuerySet[Stakeholder]) -> list[SameName]:
+    on_register = stakeholders_named_like(register, [row.name for row in rows])
+    first_row: dict[str, int] = {}
+    found = []
+    for row in rows:
+        key = match_key(row.name)
+        earlier = first_row.setdefault(key, row.number)
+        existing = on_register.get(key, [])
+        if earlier != row.number or existing:
+            found.append(SameName(row, earlier if earlier != row.number else None, existing))
+    return found
 
 
 def _unsafe(text: str) -> str:
@@ -288,7 +346,7 @@ def _unsafe(text: str) -> str:
     return text[1:] if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@") else text
 
 
-class CsvImportForm(forms.Form):
+class CsvImportForm(T2AForm):
     MAX_BYTES = 1024 * 1024
 
     file = forms.FileField(
@@ -309,10 +367,10 @@ class CsvImportForm(forms.Form):
         }:
             raise forms.ValidationError("The file must be a CSV file (ending in .csv).")
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 1 MB.")
+            raise forms.ValidationError(too_big_message(self.MAX_BYTES))
         raw = upload.read(self.MAX_BYTES + 1)
         if len(raw) > self.MAX_BYTES:
-            raise forms.ValidationError("The file must be smaller than 1 MB.")
+            raise forms.ValidationError(too_big_message(self.MAX_BYTES))
         try:
             return raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
@@ -321,5 +379,8 @@ class CsvImportForm(forms.Form):
             ) from exc
 
 
-class CsvConfirmForm(forms.Form):
+class CsvConfirmForm(T2AForm):
     content = forms.CharField(widget=forms.HiddenInput, max_length=CsvImportForm.MAX_BYTES)
+    same_names_confirmed = forms.BooleanField(
+        label="I have checked these rows: import them anyway", required=False
+    )

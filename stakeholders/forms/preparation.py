@@ -6,6 +6,7 @@ from django import forms
 from django.core.validators import MaxLengthValidator
 
 from cycles.models import Cycle
+from t2a.forms import T2AForm, T2AModelForm
 from t2a.models import User
 
 from ..models import (
@@ -20,7 +21,7 @@ from ..models import (
 from .stakeholders import DATE_INPUT
 
 
-class RoleAgreementForm(forms.ModelForm):
+class RoleAgreementForm(T2AModelForm):
     channels = forms.MultipleChoiceField(
         label="How they prefer to be contacted",
         choices=Channel.choices,
@@ -80,12 +81,12 @@ class RoleAgreementForm(forms.ModelForm):
         return hours
 
 
-class AgreementConfirmForm(forms.Form):
+class AgreementConfirmForm(T2AForm):
     side = forms.ChoiceField(choices=[("organisation", "organisation"), ("community_lead", "me")])
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
-class TrainingTopicForm(forms.Form):
+class TrainingTopicForm(T2AForm):
     name = forms.CharField(label="Topic", max_length=120)
 
 
@@ -94,7 +95,7 @@ class LeadChoiceField(forms.ModelMultipleChoiceField):
         return obj.full_name or obj.email
 
 
-class TrainingRecordForm(forms.ModelForm):
+class TrainingRecordForm(T2AModelForm):
     topic = forms.ModelChoiceField(queryset=TrainingTopic.objects.none(), label="Topic")
     attendees = LeadChoiceField(
         queryset=User.objects.none(),
@@ -118,7 +119,7 @@ class TrainingRecordForm(forms.ModelForm):
         self.fields["summary"].validators.append(MaxLengthValidator(PREPARATION_TEXT))
 
 
-class CheckInForm(forms.Form):
+class CheckInForm(T2AForm):
     kind = forms.ChoiceField(
         label="Kind of check-in", choices=CheckInKind.choices, widget=forms.RadioSelect
     )

@@ -2,8 +2,10 @@
 
 from django import forms
 
+from t2a.forms import T2AForm
 
-class StakeholderEraseForm(forms.Form):
+
+class StakeholderEraseForm(T2AForm):
     confirm_name = forms.CharField(
         label="Type the stakeholder's name to confirm",
         max_length=200,

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from cycles.models import CaseForChange, CaseForChangeRevision, Cycle, EthicsLogEntry
 from cycles.tests.builders import make_ethics_entry
 from t2a.models import Role
-from tests.fuzzing import BAD_BYTES, assert_answered, fuzz_settings, raw_post
+from tests.fuzzing import BAD_BYTES, assert_answered, fuzz_settings, raw_post, tricky_text
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +49,7 @@ AWKWARD = [
     "0000-00-00",
     "x" * 5001,
 ]
-text = st.text(max_size=300) | st.sampled_from(AWKWARD)
+text = st.text(max_size=300) | st.sampled_from(AWKWARD) | tricky_text
 # Several values for one field (a list where one value is expected).
 value = text | st.lists(text, min_size=2, max_size=3)
 # A person field: a real member, another organisation's member, or junk.

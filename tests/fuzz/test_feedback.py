@@ -19,11 +19,16 @@ from feedback.models import (
 from feedback.tests.builders import make_activity, make_insight, make_pulse_survey
 from feedback.tests.conftest import url
 from t2a.models import Role
-from tests.fuzzing import fuzz_settings
+from t2a.text import clean_text
+from tests.fuzzing import fuzz_settings, tricky_text
 
 pytestmark = pytest.mark.django_db
 
-text = st.text(max_size=300) | st.sampled_from(["", "-3", "0", "99999999999", "2026-02-30"])
+text = (
+    st.text(max_size=300)
+    | st.sampled_from(["", "-3", "0", "99999999999", "2026-02-30"])
+    | tricky_text
+)
 rating = st.one_of(
     st.sampled_from(["1", "2", "3", "4", "5"]),
     st.sampled_from(["", "0", "6", "-1", "3.0", " 4", "1e1", "٣", "99999999999999999999"]),
@@ -67,6 +72,7 @@ def counts():
     population_group=text,
     contributor_name=text,
     credit_consent=st.sampled_from(["", "on"]),
+    record_consent=st.sampled_from(["", "on"]),
     activity_value=text,
 )
 def test_insight_capture_never_fails(users, org, cycle, activity, client_for, **fields):
@@ -91,6 +97,7 @@ def test_insight_capture_never_fails(users, org, cycle, activity, client_for, **
     reach_0=text,
     reach_1=text,
     venue_text=text,
+    record_consent_note=text,
 )
 def test_activity_form_never_fails(users, org, cycle, client_for, **data):
     client: Client = client_for(users[Role.ADMIN])
@@ -148,7 +155,7 @@ def link(org, cycle, monkeypatch):
     # Half the time every rating is valid, so saving is fuzzed too, not only refusing.
     ratings=st.fixed_dictionaries({field: st.sampled_from("12345") for field in PULSE_FIELDS})
     | st.fixed_dictionaries({field: rating for field in PULSE_FIELDS}),
-    comment=st.text(max_size=2100) | st.none(),
+    comment=st.text(max_size=2100) | tricky_text | st.none(),
     extra=st.dictionaries(st.sampled_from(["survey", "id", "given_on", "x"]), st.text(max_size=10)),
 )
 def test_the_public_pulse_form_never_fails_and_never_half_saves(link, ratings, comment, extra):
@@ -170,4 +177,4 @@ def test_the_public_pulse_form_never_fails_and_never_half_saves(link, ratings, c
         for field in PULSE_FIELDS:
             assert getattr(saved, field) == int(ratings[field])
             assert 1 <= getattr(saved, field) <= 5
-        assert saved.comment == (comment or "").strip()
+        assert saved.comment == clean_text(comment or "", multiline=True)

@@ -8,15 +8,20 @@ from django_scopes import scopes_disabled
 from hypothesis import given
 from hypothesis import strategies as st
 
-from stakeholders.models import Commitment, Conversation, Stakeholder
-from stakeholders.tests.builders import make_stakeholder
+from stakeholders.models import Commitment, Conversation, Stakeholder, SteeringMeeting
+from stakeholders.tests.builders import make_meeting, make_stakeholder
 from t2a.models import Role
-from tests.fuzzing import fuzz_settings
+from t2a.text import clean_text
+from tests.fuzzing import fuzz_settings, tricky_text
 
 pytestmark = pytest.mark.django_db
 
-text = st.text(max_size=200) | st.sampled_from(
-    ["", "-3", "0", "6", "3", "99999999999", "2026-02-30", "2026-01-05", "nhs", "consent"]
+text = (
+    st.text(max_size=200)
+    | st.sampled_from(
+        ["", "-3", "0", "6", "3", "99999999999", "2026-02-30", "2026-01-05", "nhs", "consent"]
+    )
+    | tricky_text
 )
 FUZZ = fuzz_settings(25)
 
@@ -53,6 +58,11 @@ def test_stakeholder_create_never_fails(org, users, client_for, **data):
         assert stakeholder_count() == before
     else:
         assert stakeholder_count() == before + 1
+        with scopes_disabled():
+            saved = Stakeholder.objects.latest("pk")
+        # What is saved is already clean, and never only invisible characters.
+        assert saved.name == clean_text(saved.name) != ""
+        assert saved.address == clean_text(saved.address, multiline=True)
 
 
 @FUZZ
@@ -105,3 +115,48 @@ def test_conversation_and_commitment_never_fail(
     if response.status_code == 400:
         with scopes_disabled():
             assert Commitment.objects.count() == before
+
+
+LEVELS = st.sampled_from(["members", "organisation", "public_summary", "", "everyone", "x" * 30])
+
+
+@FUZZ
+@given(
+    held_on=text,
+    starts_at=text,
+    agenda=text,
+    minutes=text,
+    confidentiality=LEVELS,
+    level=LEVELS,
+)
+def test_steering_meeting_and_its_level_never_fail(
+    org, users, client_for, cycle, held_on, starts_at, agenda, minutes, confidentiality, level
+):
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    with scopes_disabled():
+        before = SteeringMeeting.objects.count()
+    response = lead.post(
+        reverse("stakeholders:steering_meeting_create", args=[org.slug, cycle.pk]),
+        {
+            "held_on": held_on,
+            "starts_at": starts_at,
+            "agenda": agenda,
+            "minutes": minutes,
+            "confidentiality": confidentiality,
+        },
+    )
+    assert response.status_code in (302, 400)
+    with scopes_disabled():
+        assert SteeringMeeting.objects.count() == before + (response.status_code == 302)
+    meeting = make_meeting(cycle, confidentiality="members")
+    response = lead.post(
+        reverse(
+            "stakeholders:steering_meeting_confidentiality",
+            args=[org.slug, cycle.pk, meeting.pk],
+        ),
+        {"confidentiality": level},
+    )
+    assert response.status_code in (302, 400)
+    with scopes_disabled():
+        meeting.refresh_from_db()
+    assert meeting.confidentiality == (level if response.status_code == 302 else "members")
