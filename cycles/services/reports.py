@@ -50,6 +50,11 @@ def report_retry(*, report: Report, requested_by: User) -> tuple[Report, bool]:
     return report_request(cycle=report.cycle, kind=report.kind, requested_by=requested_by)
 
 
+def report_again(report: Report) -> Report:
+    """Ask anew for a report whose render had to be withdrawn (its `again_function`)."""
+    return report_request(cycle=report.cycle, kind=report.kind, requested_by=report.requested_by)[0]
+
+
 def report_build(report: Report) -> dict:
     """Render the PDF for `report` from the cycle's data now and store it; the fields its
     row records when done (`t2a.jobs` calls this as the report's build function)."""

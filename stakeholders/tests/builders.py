@@ -72,6 +72,19 @@ def make_steering_member(cycle, sector: str, *, stakeholder=None, user=None, rol
         )
 
 
+def make_chair(cycle, user: User, sector: str = "community") -> SteeringGroupMember:
+    """A member of the organisation who sits on the cycle's group as its chair."""
+    with scopes_disabled():
+        return SteeringGroupMember.objects.create(
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            user=user,
+            sector=sector,
+            role="Chair",
+            is_chair=True,
+        )
+
+
 def make_meeting(cycle, held_on: date | None = None, **fields) -> SteeringMeeting:
     with scopes_disabled():
         return SteeringMeeting.objects.create(
@@ -82,13 +95,16 @@ def make_meeting(cycle, held_on: date | None = None, **fields) -> SteeringMeetin
         )
 
 
-def make_decision(meeting: SteeringMeeting, text: str = "Hold listening events in Somali"):
+def make_decision(
+    meeting: SteeringMeeting, text: str = "Hold listening events in Somali", **fields
+) -> SteeringDecision:
     with scopes_disabled():
         return SteeringDecision.objects.create(
             organisation_id=meeting.organisation_id,
             meeting=meeting,
             cycle_id=meeting.cycle_id,
             text=text,
+            **fields,
         )
 
 

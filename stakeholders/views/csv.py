@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from t2a.htmx import error_status, render_form
 from t2a.services.export import spreadsheet_safe
 from t2a.tenancy import allowed_by
+from t2a.uploads import upload_limit
 
 from .. import policies
 from ..forms.csv import (
@@ -34,6 +35,7 @@ from ..services import stakeholders as services
 
 
 @require_http_methods(["GET", "POST"])
+@upload_limit(CsvImportForm.MAX_BYTES)
 @allowed_by(policies.can_import_export)
 def stakeholder_import(request: HttpRequest) -> HttpResponse:
     form = CsvImportForm(
@@ -41,20 +43,31 @@ def stakeholder_import(request: HttpRequest) -> HttpResponse:
         request.FILES if request.method == "POST" else None,
     )
     if form.is_bound and form.is_valid():
-        preview = read_import(form.cleaned_data["file"], actor=request.user)
+        preview = read_import(
+            form.cleaned_data["file"],
+            actor=request.user,
+            register=stakeholders_visible_to(request.membership),
+        )
         return _preview(request, preview, form.cleaned_data["file"])
     return render_form(
         request, "stakeholders/csv/import.html", {"form": form, "columns": COLUMNS}, form=form
     )
 
 
-def _preview(request: HttpRequest, preview: ImportPreview, content: str) -> HttpResponse:
-    confirm = CsvConfirmForm(initial={"content": content}) if preview.is_valid else None
+def _preview(
+    request: HttpRequest,
+    preview: ImportPreview,
+    content: str,
+    confirm: CsvConfirmForm | None = None,
+) -> HttpResponse:
+    if preview.is_valid and confirm is None:
+        confirm = CsvConfirmForm(initial={"content": content})
+    ok = preview.is_valid and not confirm.errors
     return render(
         request,
         "stakeholders/csv/import_preview.html",
-        {"preview": preview, "confirm": confirm},
-        status=200 if preview.is_valid else error_status(request),
+        {"preview": preview, "confirm": confirm if preview.is_valid else None},
+        status=200 if ok else error_status(request),
     )
 
 
@@ -67,9 +80,18 @@ def stakeholder_import_confirm(request: HttpRequest) -> HttpResponse:
         return redirect("stakeholders:stakeholder_import", request.organisation.slug)
     content = form.cleaned_data["content"]
     # Read the rows again: what is saved is only what passed validation just now.
-    preview = read_import(content, actor=request.user)
+    preview = read_import(
+        content, actor=request.user, register=stakeholders_visible_to(request.membership)
+    )
     if not preview.is_valid:
         return _preview(request, preview, content)
+    if preview.same_names and not form.cleaned_data["same_names_confirmed"]:
+        form.add_error(
+            "same_names_confirmed",
+            "Some rows have the same name as another row or a stakeholder already on the "
+            "register. Check them, then tick the box to import them anyway.",
+        )
+        return _preview(request, preview, content, form)
     try:
         created = services.stakeholders_import(
             organisation=request.organisation,

@@ -110,6 +110,7 @@ def test_the_kinds_are_found_from_the_registry_and_name_what_runs_them():
     for kind in jobs.job_kinds():
         assert isinstance(task(kind.task_name), jobs.JobTask)
         assert callable(resolve(kind.build_function))
+        assert callable(resolve(kind.again_function))
         assert kind.requeue_after < kind.give_up_after
         assert jobs.job_kind_for_task(kind.task_name) is kind
 

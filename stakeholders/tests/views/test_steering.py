@@ -160,6 +160,7 @@ def test_meetings_and_decisions(org, users, client_for, cycle):
             "agenda": "Agree the case for change",
             "minutes": "",
             "attendees": [member.pk],
+            "confidentiality": "organisation",
         },
     )
     assert response.status_code == 302
@@ -168,12 +169,15 @@ def test_meetings_and_decisions(org, users, client_for, cycle):
         assert list(meeting.attendees.all()) == [member]
     decided = client.post(
         url(org, "steering_decision_add", cycle.pk, meeting.pk),
-        {"text": "Hold the listening events at the Al-Noor centre"},
+        {
+            "text": "Hold the listening events at the Al-Noor centre",
+            "confidentiality": "organisation",
+        },
     )
     assert decided.status_code == 302
     with scopes_disabled():
         assert SteeringDecision.objects.get().cycle == cycle
-    # Decisions are listed on the cycle page, for governance too.
+    # Decisions for the organisation are listed on the cycle page, for governance too.
     for role in (Role.ENGAGEMENT_LEAD, Role.GOVERNANCE, Role.COMMUNITY_LEAD):
         page = client_for(users[role]).get(
             reverse("cycles:cycle_detail", args=[org.slug, cycle.pk])
@@ -183,35 +187,51 @@ def test_meetings_and_decisions(org, users, client_for, cycle):
 
 @pytest.mark.django_db
 def test_meeting_matrix(org, users, client_for, cycle):
-    meeting = make_meeting(cycle)
+    """Meetings and decisions are recorded by staff who keep the group's record: here the
+    cycle's engagement lead. The admin, who is not on the group, may not write a record
+    they could not read back."""
+    meeting = make_meeting(cycle, confidentiality="organisation")
+    keepers = {Role.ENGAGEMENT_LEAD}
     assert_role_matrix(
         client_for,
         users,
         url(org, "steering_meeting_create", cycle.pk),
-        get=STAFF,
-        post=STAFF,
-        data={"held_on": "2026-03-04"},
+        get=keepers,
+        post=keepers,
+        data={"held_on": "2026-03-04", "confidentiality": "members"},
     )
     assert_role_matrix(
         client_for,
         users,
         url(org, "steering_meeting", cycle.pk, meeting.pk),
         get=VIEWERS,
-        post=STAFF,
-        data={"held_on": "2026-03-05", "minutes": "Agreed."},
+        post=keepers,
+        data={"held_on": "2026-03-05", "minutes": "Agreed.", "confidentiality": "organisation"},
     )
     assert_role_matrix(
         client_for,
         users,
         url(org, "steering_decision_add", cycle.pk, meeting.pk),
-        post=STAFF,
-        data={"text": "Decided"},
+        post=keepers,
+        data={"text": "Decided", "confidentiality": "members"},
     )
 
 
 @pytest.mark.django_db
+def test_an_admin_on_the_group_records_meetings(org, users, client_for, cycle):
+    make_steering_member(cycle, "nhs", user=users[Role.ADMIN])
+    response = client_for(users[Role.ADMIN]).post(
+        url(org, "steering_meeting_create", cycle.pk), {"held_on": "2026-03-04"}
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        # Neither the cycle's lead nor the chair: the level is not theirs to choose.
+        assert SteeringMeeting.objects.get().confidentiality == "members"
+
+
+@pytest.mark.django_db
 def test_bad_meeting_and_decision_input(org, users, client_for, cycle):
-    client = client_for(users[Role.ADMIN])
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
     other_member = make_steering_member(make_cycle(org, "Other"), "nhs", user=users[Role.ADMIN])
     response = client.post(
         url(org, "steering_meeting_create", cycle.pk),
@@ -220,10 +240,22 @@ def test_bad_meeting_and_decision_input(org, users, client_for, cycle):
     assert response.status_code == 400
     assert "Enter a valid date." in response.text
     assert "Select a valid choice" in response.text
+    response = client.post(
+        url(org, "steering_meeting_create", cycle.pk),
+        {"held_on": "2026-03-04", "confidentiality": "secret"},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice. secret is not one of the available choices." in response.text
     meeting = make_meeting(cycle, date(2026, 1, 1))
     response = client.post(url(org, "steering_decision_add", cycle.pk, meeting.pk), {"text": " "})
     assert response.status_code == 400
     assert "This field is required." in response.text
+    response = client.post(
+        url(org, "steering_decision_add", cycle.pk, meeting.pk),
+        {"text": "Decided", "confidentiality": "everyone"},
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.text
     with scopes_disabled():
         assert SteeringMeeting.objects.count() == 1
         assert not SteeringDecision.objects.exists()
@@ -231,8 +263,8 @@ def test_bad_meeting_and_decision_input(org, users, client_for, cycle):
 
 @pytest.mark.django_db
 def test_community_lead_reads_a_meeting_without_the_edit_form(org, users, client_for, cycle):
-    meeting = make_meeting(cycle, minutes="We agreed the venue.")
-    make_decision(meeting, "Use the Al-Noor centre")
+    meeting = make_meeting(cycle, minutes="We agreed the venue.", confidentiality="organisation")
+    make_decision(meeting, "Use the Al-Noor centre", confidentiality="organisation")
     page = (
         client_for(users[Role.COMMUNITY_LEAD])
         .get(url(org, "steering_meeting", cycle.pk, meeting.pk))

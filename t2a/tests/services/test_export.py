@@ -6,15 +6,13 @@ import zipfile
 import pytest
 from auditlog.models import LogEntry
 from django.core.management import call_command
+from django.db import transaction
 from django.urls import reverse
 from django_scopes import scope, scopes_disabled
 
-from cycles.models import ReportKind
-from cycles.services.reports import report_request
-from t2a.models import JobStatus, Organisation, OrganisationExport, Role
+from t2a.models import Channel, JobStatus, Organisation, OrganisationExport, OutboundMessage, Role
 from t2a.services import export as privacy
 from t2a.services.demo import demo_data_seed, demo_organisation_seed
-from tests.integration.report_builders import make_report_cycle
 from tests.matrix import assert_role_matrix
 
 
@@ -153,17 +151,57 @@ def test_deleting_an_organisation_removes_every_row_it_owns(org, users, client_f
 
 
 @pytest.mark.django_db
-def test_an_export_lists_a_finished_report_by_its_file_name(
+def test_withdrawing_stops_an_export_being_made_and_asks_for_it_again(
     org, users, django_capture_on_commit_callbacks
 ):
-    cycle = make_report_cycle(org, users)
-    lead, admin = users[Role.ENGAGEMENT_LEAD], users[Role.ADMIN]
-    with django_capture_on_commit_callbacks(execute=True), scope(organisation=org.pk):
-        report, _ = report_request(cycle=cycle, kind=ReportKind.CASE_FOR_CHANGE, requested_by=lead)
-        export = privacy.organisation_export_request(organisation=org, requested_by=admin)
+    admin = users[Role.ADMIN]
     with scopes_disabled():
-        report.refresh_from_db()
+        running = OrganisationExport.objects.create(
+            organisation=org, requested_by=admin, status=JobStatus.RUNNING
+        )
+        queued = OrganisationExport.objects.create(organisation=org, requested_by=admin)
+    with django_capture_on_commit_callbacks() as enqueued, transaction.atomic():
+        assert privacy.stored_files_withdraw(organisation_id=org.pk) == 1
+    with scopes_disabled():
+        running.refresh_from_db()
+        queued.refresh_from_db()
+        (again,) = OrganisationExport.objects.exclude(pk__in=[running.pk, queued.pk])
+    assert (running.status, running.error) == (JobStatus.FAILED, privacy.WITHDRAWN_WHILE_MADE)
+    # A queued one reads the data only once the withdrawal has committed: it is left to run.
+    assert queued.status == JobStatus.QUEUED
+    assert (again.status, again.requested_by) == (JobStatus.QUEUED, admin)
+    assert len(enqueued) == 1
+
+    # The render that was running finishes later: what it made is discarded.
+    with scope(organisation=org.pk):
+        assert not running.mark_done(file="exports/late.zip", size_bytes=1)
+
+
+@pytest.mark.django_db
+def test_a_queued_secret_message_leaves_its_working_link_out_of_the_export(
+    org, users, django_capture_on_commit_callbacks
+):
+    link = "https://t2a.example/invitations/accept/secret-token/"
+    with scopes_disabled():
+        secret = OutboundMessage.objects.create(
+            organisation=org, channel=Channel.EMAIL, recipient="new@example.org",
+            subject="You are invited", body_text=f"Accept: {link}", body_html=f"<a>{link}</a>",
+            secret=True,
+        )  # fmt: skip
+        plain = OutboundMessage.objects.create(
+            organisation=org, channel=Channel.EMAIL, recipient="lead@example.org",
+            subject="An update is due", body_text="Action 3 is due an update.",
+        )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True), scope(organisation=org.pk):
+        export = privacy.organisation_export_request(
+            organisation=org, requested_by=users[Role.ADMIN]
+        )
+    with scopes_disabled():
         export.refresh_from_db()
-    assert (report.status, export.status) == (JobStatus.DONE, JobStatus.DONE), export.error
-    rows = json.loads(zipfile.ZipFile(export.file.open("rb")).read("cycles_report.json"))
-    assert [row["file"] for row in rows] == [report.file.name]
+    archive = zipfile.ZipFile(export.file.open("rb"))
+    raw = b"".join(archive.read(name) for name in archive.namelist())
+    assert b"secret-token" not in raw
+    rows = {row["id"]: row for row in json.loads(archive.read("t2a_outboundmessage.json"))}
+    assert rows[secret.pk]["subject"] == "You are invited"
+    assert "withheld" in rows[secret.pk]["body_text"]
+    assert rows[plain.pk]["body_text"] == "Action 3 is due an update."
