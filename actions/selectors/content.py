@@ -6,6 +6,11 @@ renamed account does not void a sign-off). `models.ACTION_NOT_CONTENT` lists the
 why: status, the dropped reason, progress updates and escalations record delivery; if they
 were content, every progress update would void the sign-off.
 
+A numeric measure (its kind, unit, baseline and target numbers) is content like the rest,
+so a target changed after sign-off needs a new round. A measure in words leaves those four
+fields out of the content: plans signed off before measures could be numbers keep the hash
+the leads approved.
+
 Order is not content: actions are keyed and sorted by id, so showing them in another order
 never changes the hash. The hash is SHA-256 over canonical JSON (sorted keys, no spaces).
 """
@@ -15,10 +20,19 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from ..models import ACTION_CONTENT, Action
+from ..models import ACTION_CONTENT, Action, MeasureKind
 
 DATE_FIELDS = {"start_date", "due_date"}
+# Content only when the measure is numeric (see above).
+NUMERIC_MEASURE_FIELDS = ("measure_kind", "measure_unit", "baseline_value", "target_value")
+
+
+def number_text(value: Decimal) -> str:
+    """A measured number as plain text without trailing zeros ("12.5", "1250")."""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _value(action: Action, name: str):
@@ -32,12 +46,20 @@ def _value(action: Action, name: str):
     if name in DATE_FIELDS:
         value = getattr(action, name)
         return value.isoformat() if value else None
-    return getattr(action, name)
+    value = getattr(action, name)
+    if isinstance(value, Decimal):
+        return number_text(value)
+    return value
 
 
 def action_content(action: Action) -> dict:
     """The content of one action, as plain JSON values (needs `priority` loaded)."""
-    return {name: _value(action, name) for name in ACTION_CONTENT}
+    names = (
+        ACTION_CONTENT
+        if action.measure_kind == MeasureKind.NUMERIC
+        else [n for n in ACTION_CONTENT if n not in NUMERIC_MEASURE_FIELDS]
+    )
+    return {name: _value(action, name) for name in names}
 
 
 def plan_content(actions: Iterable[Action]) -> dict:
@@ -78,8 +100,17 @@ class Change:
             f"{self.before} to {self.after}."
         )
 
+    @property
+    def public_sentence(self) -> str:
+        """The sentence for the public page, which names no member of staff."""
+        if self.kind == "changed" and self.field == ACTION_CONTENT["owner"]:
+            return f"Action \u2018{self.action_title}\u2019: a different person now leads it."
+        return self.sentence
+
 
 def _describe(field: str, value, owners: dict[str, str]) -> str:
+    if field == "measure_kind":
+        return "with a number" if value == MeasureKind.NUMERIC else "in words"
     if value in (None, "", []):
         return "nothing"
     if field in DATE_FIELDS:

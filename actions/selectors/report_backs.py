@@ -4,9 +4,19 @@ answered in forms/report_backs.py)."""
 
 from collections import defaultdict
 
+from django.db.models import Exists, OuterRef
+
 from feedback.models import ReportBack
 
-from ..models import SIGNED_STATUSES, Action, ActionStatus, ProgressUpdate
+from ..models import Action, ActionStatus, ProgressUpdate, RoundStatus, SignOffRound
+
+
+def _ever_signed_off(plan_ref: str) -> Exists:
+    """The plan was signed off by the community at least once: later edits waiting for a
+    new sign-off do not take what it reported off the public page."""
+    return Exists(
+        SignOffRound.objects.filter(plan_id=OuterRef(plan_ref), status=RoundStatus.SIGNED_OFF)
+    )
 
 
 def report_back_action_pks(report_back: ReportBack) -> list[int]:
@@ -30,15 +40,15 @@ def report_back_updates(report_back: ReportBack) -> list[ProgressUpdate]:
 
 
 def report_backs_public_actions(report_back_pks: list[int]) -> dict[int, list[dict]]:
-    """{report-back pk: the actions it reports}, only of a signed-off plan (one query)."""
+    """{report-back pk: the actions it reports}, only of a plan the community has signed
+    off (one query)."""
     found: dict[int, list[dict]] = defaultdict(list)
     if not report_back_pks:
         return {}
     labels = dict(ActionStatus.choices)
     rows = (
-        Action.report_backs.through.objects.filter(
-            reportback_id__in=report_back_pks, action__plan__status__in=SIGNED_STATUSES
-        )
+        Action.report_backs.through.objects.filter(reportback_id__in=report_back_pks)
+        .filter(_ever_signed_off("action__plan_id"))
         .order_by("action__title", "action_id")
         .values_list("reportback_id", "action__title", "action__status")
     )
@@ -49,7 +59,7 @@ def report_backs_public_actions(report_back_pks: list[int]) -> dict[int, list[di
 
 def report_backs_public_updates(report_back_pks: list[int]) -> dict[int, list[dict]]:
     """{report-back pk: the progress updates it reports}, only those shared with the public
-    on actions of a signed-off plan (one query)."""
+    on actions of a plan the community has signed off (one query)."""
     found: dict[int, list[dict]] = defaultdict(list)
     if not report_back_pks:
         return {}
@@ -57,8 +67,8 @@ def report_backs_public_updates(report_back_pks: list[int]) -> dict[int, list[di
         ProgressUpdate.report_backs.through.objects.filter(
             reportback_id__in=report_back_pks,
             progressupdate__public=True,
-            progressupdate__action__plan__status__in=SIGNED_STATUSES,
         )
+        .filter(_ever_signed_off("progressupdate__action__plan_id"))
         .order_by("progressupdate__created_at", "progressupdate_id")
         .values_list(
             "reportback_id",

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 from cycles.models import Cycle
 from t2a.models import Membership, Role, User
 
-from ..models import ActionPlan, Decision, RoundStatus, SignOff, SignOffRound
+from ..models import (
+    Action,
+    ActionPlan,
+    ApprovalRule,
+    Decision,
+    RoundStatus,
+    SignOff,
+    SignOffRound,
+)
 from . import content
 from .plan import plan_actions
 
@@ -83,6 +91,86 @@ def signoff_state(plan: ActionPlan) -> SignOffState:
         change_requests=[s for s in counted if s.decision == Decision.REQUEST_CHANGES],
         pending=[u for u in leads if u.pk not in answered],
     )
+
+
+def was_signed_off(action: Action) -> bool:
+    """Whether the action is in any version of its plan the community signed off."""
+    return SignOffRound.objects.filter(
+        plan_id=action.plan_id,
+        status=RoundStatus.SIGNED_OFF,
+        snapshot__content__has_key=str(action.pk),
+    ).exists()
+
+
+def rule_text(approval_rule: str, min_approvals: int | None) -> str:
+    """Who must approve, in words."""
+    if approval_rule == ApprovalRule.ALL:
+        return "every community lead on the cycle"
+    if approval_rule == ApprovalRule.MINIMUM:
+        return f"at least {min_approvals} community lead{'s' if min_approvals != 1 else ''}"
+    return "not recorded (sent before the rule was kept with each version)"
+
+
+def plan_rule_text(plan: ActionPlan) -> str:
+    if plan.min_approvals is None:
+        return rule_text(ApprovalRule.ALL, None)
+    return rule_text(ApprovalRule.MINIMUM, plan.min_approvals)
+
+
+@dataclass
+class RoundRecord:
+    """One version sent for sign-off, as the record shows it."""
+
+    round: SignOffRound
+    rule: str
+    answers: list[SignOff]  # approvals and change requests, oldest first
+    not_answered: list[User]
+    rule_changed_from: str  # the previous version's rule, when this one's differs
+
+    @property
+    def recorded(self) -> bool:
+        """Whether the rule and who had not answered were kept (not for the oldest rounds)."""
+        return bool(self.round.approval_rule)
+
+
+def signoff_record(plan: ActionPlan) -> list[RoundRecord]:
+    """Every version sent for sign-off, newest first: the rule in force, who answered how
+    (superseded answers marked by `superseded_at`), who had not answered when it was signed
+    off (or has not yet, while it is open), and where the rule changed from the version
+    before. Three queries however many rounds, and the cycle's leads while one is open."""
+    rounds = list(
+        SignOffRound.objects.filter(plan=plan)
+        .select_related("sent_by", "rule_set_by")
+        .prefetch_related("not_answered")
+        .order_by("version")
+    )
+    answers: dict[int, list[SignOff]] = {r.pk: [] for r in rounds}
+    for s in SignOff.objects.filter(round__plan=plan).select_related("lead"):
+        answers[s.round_id].append(s)
+    pending: list[User] = []
+    if rounds and rounds[-1].status == RoundStatus.OPEN:
+        answered = {s.lead_id for s in answers[rounds[-1].pk]}
+        pending = [u for u in community_leads_of(plan.cycle) if u.pk not in answered]
+    records = []
+    previous = ""
+    for r in rounds:
+        rule = rule_text(r.approval_rule, r.min_approvals)
+        changed = previous if previous and r.approval_rule and rule != previous else ""
+        records.append(
+            RoundRecord(
+                round=r,
+                rule=rule,
+                answers=answers[r.pk],
+                not_answered=pending
+                if r.status == RoundStatus.OPEN
+                else list(r.not_answered.all()),
+                rule_changed_from=changed,
+            )
+        )
+        if r.approval_rule:
+            previous = rule
+    records.reverse()
+    return records
 
 
 def last_reference_round(plan: ActionPlan) -> SignOffRound | None:

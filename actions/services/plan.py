@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from t2a import audit
 from t2a.models import User
 
@@ -24,12 +25,14 @@ from ..models import (
     ACTION_CONTENT,
     Action,
     ActionPlan,
+    MeasureKind,
     PlanStatus,
     RoundStatus,
     SignOff,
     SignOffRound,
+    SupersededBecause,
 )
-from ..selectors.signoff import current_hash
+from ..selectors.signoff import current_hash, was_signed_off
 
 
 def action_plan_lock(cycle: Cycle) -> ActionPlan | None:
@@ -60,19 +63,29 @@ def action_plan_content_changed(plan: ActionPlan) -> bool:
     return True
 
 
-def action_plan_supersede(plan: ActionPlan, latest: SignOffRound) -> None:
-    """Void the plan's sign-offs and its latest round, and return it to draft (plan locked)."""
+def action_plan_supersede(
+    plan: ActionPlan,
+    latest: SignOffRound,
+    because: SupersededBecause = SupersededBecause.CONTENT,
+) -> None:
+    """Void the plan's sign-offs and its latest round, and return it to draft (plan locked).
+
+    A round that was signed off stays signed off: the community did agree that version, and
+    the public page keeps showing it until they sign off the next one.
+    """
     now = timezone.now()
     current = SignOff.objects.filter(round__plan=plan, superseded_at__isnull=True)
     audit.record_bulk_updated(list(current), superseded_at=now)
     current.update(superseded_at=now)
     if latest.status == RoundStatus.OPEN:
         latest.status = RoundStatus.SUPERSEDED
+        latest.superseded_because = because
         latest.closed_at = now
-        latest.save(update_fields=["status", "closed_at"])
+        latest.save(update_fields=["status", "superseded_because", "closed_at"])
     plan.status = PlanStatus.DRAFT
     plan.signed_off_at = None
     plan.save(update_fields=["status", "signed_off_at", "updated_at"])
+    cycle_changed(plan.cycle_id)
 
 
 def _validate_action(action: Action) -> None:
@@ -81,6 +94,21 @@ def _validate_action(action: Action) -> None:
         errors["due_date"] = ["The due date must be on or after the start date."]
     if action.target and not action.metric:
         errors["metric"] = ["Say what you will measure, so the target means something."]
+    if action.measure_kind == MeasureKind.NUMERIC:
+        if not action.metric:
+            errors["metric"] = ["Say what the number measures, like average wait in days."]
+        if not action.measure_unit:
+            errors["measure_unit"] = ["Enter the unit of the number, like days or people."]
+        if action.baseline_value is None:
+            errors["baseline"] = ["Enter the baseline as a number."]
+        if action.target_value is None:
+            errors["target"] = ["Enter the target as a number."]
+        if action.baseline or action.target:
+            errors.setdefault("target", []).append(
+                "A numeric measure keeps its baseline and target as numbers, not words."
+            )
+    elif action.measure_unit or (action.baseline_value, action.target_value) != (None, None):
+        errors["measure_kind"] = ["Choose a number to give the measure a unit and numbers."]
     if not action.in_scope and not action.out_of_scope_reason.strip():
         errors["out_of_scope_reason"] = [
             "Say why this is out of scope: if an area cannot be influenced, say so and why."
@@ -102,6 +130,7 @@ def action_create(*, cycle: Cycle, by: User, fields: dict) -> Action:
     _validate_action(action)
     action.save()
     action_plan_content_changed(plan)
+    cycle_changed(cycle)
     return action
 
 
@@ -115,14 +144,27 @@ def action_update(*, action: Action, by: User, fields: dict) -> Action:
     _validate_action(action)
     action.save()
     action_plan_content_changed(plan)
+    cycle_changed(plan.cycle_id)
     return action
 
 
 @transaction.atomic
 def action_delete(*, action: Action, by: User) -> None:
+    """Remove an action the community has never signed off.
+
+    Once signed off, an action stays on the record (and on the public page) with its
+    updates: it can be dropped, with a reason for the public, but not deleted.
+    """
     plan = action_plan_lock(action.plan.cycle)
+    if was_signed_off(action):
+        raise ValidationError(
+            "The community signed off this action, so it stays on the plan and the public "
+            "page with its progress. To stop it, add a progress update that marks it "
+            "dropped and says why."
+        )
     action.delete()
     action_plan_content_changed(plan)
+    cycle_changed(plan.cycle_id)
 
 
 @transaction.atomic
@@ -139,4 +181,5 @@ def action_plan_move(*, cycle: Cycle, by: User, to: str) -> ActionPlan:
         )
     plan.status = to
     plan.save(update_fields=["status", "updated_at"])
+    cycle_changed(cycle)
     return plan

@@ -7,14 +7,34 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from t2a.models import Membership, User
 from t2a.services.notifications import notification_create
 
-from ..models import ActionPlan, Decision, PlanStatus, RoundStatus, SignOff, SignOffRound
+from ..models import (
+    ActionPlan,
+    ApprovalRule,
+    Decision,
+    PlanStatus,
+    RoundStatus,
+    SignOff,
+    SignOffRound,
+    SupersededBecause,
+)
 from ..selectors import content
 from ..selectors.plan import plan_actions
-from ..selectors.signoff import community_leads_of, current_hash, is_signing_lead, signoff_state
+from ..selectors.signoff import (
+    community_leads_of,
+    current_hash,
+    is_signing_lead,
+    plan_rule_text,
+    signoff_state,
+)
 from .plan import action_plan_lock, action_plan_lock_or_create, action_plan_supersede
+
+
+class PlanChanged(ValidationError):
+    """An answer sent for a version of the plan that is no longer the one to answer."""
 
 
 def _plan_url(plan: ActionPlan, name: str = "plan_detail") -> str:
@@ -32,6 +52,11 @@ def action_plan_send_for_signoff(*, cycle: Cycle, by: User) -> SignOffRound:
         raise ValidationError(
             f"The plan is {plan.get_status_display().lower()}: only a draft can be sent."
         )
+    return _send(plan, cycle, by)
+
+
+def _send(plan: ActionPlan, cycle: Cycle, by: User, body: str = "") -> SignOffRound:
+    """Send the draft plan as a new round, under the approval rule in force now (locked)."""
     leads = community_leads_of(cycle)
     if not leads:
         raise ValidationError("Add community leads to the cycle first: only they can sign off.")
@@ -54,7 +79,12 @@ def action_plan_send_for_signoff(*, cycle: Cycle, by: User) -> SignOffRound:
         snapshot=snap,
         sent_by=by,
         sent_at=now,
+        approval_rule=ApprovalRule.MINIMUM if plan.min_approvals else ApprovalRule.ALL,
+        min_approvals=plan.min_approvals,
+        rule_set_by_id=plan.min_approvals_set_by_id,
+        rule_set_at=plan.min_approvals_set_at,
     )
+    cycle_changed(cycle)
     url = _plan_url(plan, "signoff")
     for lead in leads:
         notification_create(
@@ -62,7 +92,8 @@ def action_plan_send_for_signoff(*, cycle: Cycle, by: User) -> SignOffRound:
             recipient=lead,
             kind="action_plan_signoff",
             title=f"Please review the action plan for {cycle.title}",
-            body=(
+            body=body
+            or (
                 f"{by} has sent version {plan.version} of the action plan for sign-off. "
                 "Read it, then approve it or ask for changes."
             ),
@@ -83,10 +114,14 @@ def _evaluate(plan: ActionPlan) -> bool:
     now = timezone.now()
     state.round.status = RoundStatus.SIGNED_OFF
     state.round.closed_at = now
-    state.round.save(update_fields=["status", "closed_at"])
+    # The record keeps what held when it signed off: the leads on the cycle change later.
+    state.round.approvals_required = state.required
+    state.round.save(update_fields=["status", "closed_at", "approvals_required"])
+    state.round.not_answered.set(state.pending)
     plan.status = PlanStatus.SIGNED_OFF
     plan.signed_off_at = now
     plan.save(update_fields=["status", "signed_off_at", "updated_at"])
+    cycle_changed(plan.cycle_id)
     return True
 
 
@@ -118,16 +153,36 @@ def signoff_record(
     open_round = SignOffRound.objects.filter(plan=plan, status=RoundStatus.OPEN).first()
     if open_round is None:
         # A double submission that arrives after the plan was signed off is a repeat of an
-        # answer already counted, not an error.
+        # answer already counted, not an error. An answer that no longer counts (the plan
+        # changed after it) is not: saying "recorded" would tell the lead it counted.
         repeat = SignOff.objects.filter(
-            round__plan=plan, lead=lead, decision=decision, content_hash=content_hash
+            round__plan=plan,
+            round__status=RoundStatus.SIGNED_OFF,
+            lead=lead,
+            decision=decision,
+            content_hash=content_hash,
+            superseded_at__isnull=True,
         ).first()
         if repeat is not None and repeat.comment == comment:
             return repeat
+        latest = SignOffRound.objects.filter(plan=plan).first()
+        if latest is not None and plan.status == PlanStatus.DRAFT:
+            raise PlanChanged(
+                "The plan has changed since you opened it, so your answer was not recorded. "
+                "The team is still working on the changes: you will be asked to read the "
+                "new version when it is ready. The plan as it is now is below."
+            )
+        if latest is not None and content_hash != latest.content_hash:
+            raise PlanChanged(
+                "The plan has changed since you opened it, so your answer was not recorded. "
+                f"Version {latest.version} has since been signed off. The plan as it is now "
+                "is below."
+            )
         raise ValidationError("The plan is not waiting for sign-off.")
     if content_hash != open_round.content_hash or current_hash(plan) != open_round.content_hash:
-        raise ValidationError(
-            "The plan has changed since you opened it. Read the latest version and answer again."
+        raise PlanChanged(
+            "The plan has changed since you opened it, so your answer was not recorded. "
+            f"Read version {open_round.version} below and answer again."
         )
     now = timezone.now()
     signoff = SignOff.objects.filter(round=open_round, lead=lead).first()
@@ -152,6 +207,7 @@ def signoff_record(
     if decision == Decision.REQUEST_CHANGES:
         _tell_engagement_lead(plan, lead, comment)
     _evaluate(plan)
+    cycle_changed(plan.cycle_id)
     return signoff
 
 
@@ -172,8 +228,14 @@ def _tell_engagement_lead(plan: ActionPlan, lead: User, comment: str) -> None:
 @transaction.atomic
 def action_plan_set_min_approvals(
     *, cycle: Cycle, by: User, min_approvals: int | None
-) -> ActionPlan:
-    """Set how many community leads must approve (None: all of them). Recorded."""
+) -> SignOffRound | None:
+    """Set how many community leads must approve (None: all of them). Recorded.
+
+    The rule cannot shift under a round that is waiting for answers: changing it then
+    withdraws that round (its answers no longer count) and sends the same content again as
+    a new version under the new rule, so every lead answers knowing the rule. Returns that
+    new round, if one was sent.
+    """
     plan = action_plan_lock_or_create(cycle)
     if min_approvals is not None:
         if min_approvals < 1:
@@ -186,12 +248,28 @@ def action_plan_set_min_approvals(
                     f"{'s' if leads != 1 else ''}: the minimum cannot be more than that."
                 }
             )
+    changed = min_approvals != plan.min_approvals
+    if not changed and plan.min_approvals_set_at is not None:
+        return None
     plan.min_approvals = min_approvals
     plan.min_approvals_set_by = by
     plan.min_approvals_set_at = timezone.now()
     plan.save(update_fields=["min_approvals", "min_approvals_set_by", "min_approvals_set_at"])
-    _evaluate(plan)
-    return plan
+    cycle_changed(cycle)
+    open_round = SignOffRound.objects.filter(plan=plan, status=RoundStatus.OPEN).first()
+    if not changed or open_round is None:
+        return None
+    action_plan_supersede(plan, open_round, SupersededBecause.RULE)
+    return _send(
+        plan,
+        cycle,
+        by,
+        body=(
+            f"{by} changed who must approve the action plan to {plan_rule_text(plan)}, so "
+            f"version {open_round.version} no longer counts and the same plan has been sent "
+            f"again as version {open_round.version + 1}. Please read it and answer again."
+        ),
+    )
 
 
 @transaction.atomic

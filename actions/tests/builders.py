@@ -1,6 +1,7 @@
 """Plain builders for action-plan test rows. They disable scopes only while building."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -15,8 +16,22 @@ from actions.models import (
     Priority,
     ProgressUpdate,
     RippleEffect,
+    RoundStatus,
+    SignOffRound,
 )
+from actions.selectors import content
 from feedback.tests.builders import make_insight, make_public_page, make_report_back
+
+# A numeric measure: average wait for a first appointment, from 60 days down to 30.
+NUMERIC = {
+    "metric": "Average wait for a first appointment",
+    "measure_kind": "numeric",
+    "measure_unit": "days",
+    "baseline": "",
+    "target": "",
+    "baseline_value": Decimal("60"),
+    "target_value": Decimal("30"),
+}
 
 # An internal progress update's words, which must never reach the public.
 INTERNAL_UPDATE = "Finance have not agreed the interpreter budget yet"
@@ -57,6 +72,30 @@ def make_action(cycle, title: str = "Evening clinic", *, priority=None, **fields
             priority=priority,
             title=title,
             **values,
+        )
+
+
+def make_signed_off(cycle, *, when=None, **fields) -> SignOffRound:
+    """Record the plan's actions as they are now as the next version the community signed
+    off (what the public page shows), without going through the leads' answers."""
+    plan = make_plan(cycle)
+    when = when or timezone.now()
+    with scopes_disabled():
+        snap = content.snapshot(
+            Action.objects.filter(plan=plan).select_related("priority", "owner")
+        )
+        plan.version += 1
+        plan.save(update_fields=["version"])
+        return SignOffRound.objects.create(
+            organisation_id=cycle.organisation_id,
+            plan=plan,
+            version=plan.version,
+            content_hash=content.content_hash(snap["content"]),
+            snapshot=snap,
+            status=RoundStatus.SIGNED_OFF,
+            sent_at=when,
+            closed_at=when,
+            **fields,
         )
 
 
@@ -188,6 +227,7 @@ def make_delivered_plan(cycle) -> dict:
         published_at=now - timedelta(days=1),
     )
     make_public_page(cycle, how_to_get_involved="Come to the café at Highfields library.")
+    make_signed_off(cycle, when=now - timedelta(days=10))
     return {
         "fares": fares,
         "interpreters": interpreters,

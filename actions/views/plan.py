@@ -19,8 +19,9 @@ from t2a.tenancy import allowed_by
 
 from .. import policies
 from ..forms.plan import ActionForm, PlanFilterForm
-from ..models import Action, ActionStatus, PlanStatus
+from ..models import Action, ActionPlan, ActionStatus, PlanStatus
 from ..selectors.escalations import action_escalations
+from ..selectors.measures import action_progress
 from ..selectors.plan import (
     action_counts,
     get_action_for_request,
@@ -31,7 +32,13 @@ from ..selectors.plan import (
 )
 from ..selectors.priorities import priorities_of
 from ..selectors.progress import action_updates
-from ..selectors.signoff import changes_since_reference, is_signing_lead, signoff_state
+from ..selectors.signoff import (
+    changes_since_reference,
+    is_signing_lead,
+    signoff_record,
+    signoff_state,
+    was_signed_off,
+)
 from ..services import plan as services
 from ..services.signoff import action_plan_signoff_refresh
 
@@ -59,8 +66,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "actions/plan/plan_list.html", {"rows": rows})
 
 
-def _plan_context(request: HttpRequest, cycle: Cycle) -> dict:
-    plan = plan_for(cycle)
+def _plan_context(request: HttpRequest, cycle: Cycle, plan: ActionPlan | None = None) -> dict:
+    plan = plan or plan_for(cycle)
+    if plan is not None:
+        plan.cycle = cycle  # loaded already: the selectors below read it
     filters = PlanFilterForm(request.GET or None, owners=plan_owners(cycle))
     context = {
         "cycle": cycle,
@@ -89,6 +98,7 @@ def _plan_context(request: HttpRequest, cycle: Cycle) -> dict:
         "state": state,
         "reference": reference,
         "changes": changes,
+        "record": signoff_record(plan),
     }
 
 
@@ -101,9 +111,9 @@ def plan_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         # A lead taken off the cycle mid-round may leave the approvals already given
         # enough: settle that before showing the state.
         state = signoff_state(plan)
-        if state.met:
-            action_plan_signoff_refresh(cycle=cycle)
-    context = _plan_context(request, cycle)
+        if state.met and action_plan_signoff_refresh(cycle=cycle):
+            plan = plan_for(cycle)
+    context = _plan_context(request, cycle, plan)
     template = "actions/plan/plan_detail.html"
     if request.htmx and not request.htmx.boosted:
         template += "#plan_table"
@@ -130,7 +140,11 @@ def _action_form(request: HttpRequest, cycle: Cycle, action: Action | None) -> H
                 action.plan.refresh_from_db()
                 note = ""
                 if was_signed and action.plan.status == PlanStatus.DRAFT:
-                    note = " The plan has changed, so it needs a new round of community sign-off."
+                    note = (
+                        " The plan has changed, so it needs a new round of community sign-off."
+                        " Until the community signs it off, the public page shows the version"
+                        " they last agreed, with each action's latest progress."
+                    )
                 messages.success(request, f"Action \u2018{action.title}\u2019 saved.{note}")
         except ValidationError as exc:
             if action is not None and action.pk:
@@ -164,11 +178,20 @@ def action_edit(request: HttpRequest, action_pk: int) -> HttpResponse:
 def action_delete(request: HttpRequest, action_pk: int) -> HttpResponse:
     action = get_action_for_request(request, action_pk)
     cycle = action.plan.cycle
+    signed = was_signed_off(action)
     if request.method == "POST":
-        services.action_delete(action=action, by=request.user)
+        try:
+            services.action_delete(action=action, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return redirect(_url("action_detail", request, action.pk))
         messages.success(request, f"Action \u2018{action.title}\u2019 removed from the plan.")
         return redirect(_url("plan_detail", request, cycle.pk))
-    return render(request, "actions/plan/action_delete.html", {"cycle": cycle, "action": action})
+    return render(
+        request,
+        "actions/plan/action_delete.html",
+        {"cycle": cycle, "action": action, "signed": signed},
+    )
 
 
 @require_GET
@@ -182,6 +205,8 @@ def action_detail(request: HttpRequest, action_pk: int) -> HttpResponse:
         "escalations": list(action_escalations(action)),
         "can_edit": policies.can_edit_plan(request.membership),
         "can_progress": policies.can_write_progress_on(request.membership, action),
+        "signed": was_signed_off(action),
+        "progress": action_progress(action),
     }
     return render(request, "actions/plan/action_detail.html", context)
 

@@ -24,7 +24,9 @@ def progress_update_create(request: HttpRequest, action_pk: int) -> HttpResponse
     if not policies.can_write_progress_on(request.membership, action):
         raise PermissionDenied
     form = ProgressUpdateForm(
-        request.POST if request.method == "POST" else None, initial={"status": action.status}
+        request.POST if request.method == "POST" else None,
+        initial={"status": action.status},
+        action=action,
     )
     if request.method == "POST" and form.is_valid():
         try:

@@ -10,14 +10,20 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from cycles.selectors.cycles import get_cycle_for_request
 from t2a.forms import add_errors
-from t2a.htmx import render_form
+from t2a.htmx import error_status, render_form
 from t2a.tenancy import allowed_by
 
 from .. import policies
 from ..forms.signoff import MinApprovalsForm, SignOffForm
-from ..models import Decision
+from ..models import Decision, PlanStatus
 from ..selectors.plan import plan_for, plan_table
-from ..selectors.signoff import changes_in_round, community_leads_of, is_signing_lead, signoff_state
+from ..selectors.signoff import (
+    changes_in_round,
+    community_leads_of,
+    is_signing_lead,
+    plan_rule_text,
+    signoff_state,
+)
 from ..services import signoff as services
 
 
@@ -54,19 +60,29 @@ def plan_approvals(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.action_plan_set_min_approvals(
+            resent = services.action_plan_set_min_approvals(
                 cycle=cycle, by=request.user, min_approvals=form.value()
             )
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Who must approve the plan has been recorded.")
+            if resent is None:
+                messages.success(request, "Who must approve the plan has been recorded.")
+            else:
+                messages.success(
+                    request,
+                    f"Who must approve the plan has changed, so version {resent.version - 1} "
+                    f"was withdrawn and the same plan sent again as version {resent.version}. "
+                    "Answers to the earlier version no longer count: the community leads "
+                    "have been asked to answer again.",
+                )
             return redirect(_url("plan_detail", request, cycle.pk))
     context = {
         "cycle": cycle,
         "plan": plan,
         "form": form,
         "leads": community_leads_of(cycle),
+        "round_open": plan is not None and plan.status == PlanStatus.AWAITING_SIGNOFF,
     }
     return render_form(request, "actions/signoff/plan_approvals.html", context, form=form)
 
@@ -83,6 +99,7 @@ def signoff(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"content_hash": state.round.content_hash if state and state.round else ""},
     )
+    plan_changed = ""
     if request.method == "POST" and form.is_valid():
         try:
             services.signoff_record(
@@ -92,6 +109,10 @@ def signoff(request: HttpRequest, cycle_pk: int) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
                 content_hash=form.cleaned_data["content_hash"],
             )
+        except services.PlanChanged as exc:
+            # Show the version to answer now, with a fresh form bound to it.
+            plan_changed = " ".join(exc.messages)
+            form = SignOffForm(initial={"content_hash": _open_hash(plan)})
         except ValidationError as exc:
             add_errors(form, exc)
         else:
@@ -122,5 +143,15 @@ def signoff(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         "form": form,
         "mine": mine,
         "changes": changes,
+        "plan_changed": plan_changed,
+        "rule": plan_rule_text(plan) if plan else "",
     }
-    return render_form(request, "actions/signoff/signoff.html", context, form=form)
+    response = render_form(request, "actions/signoff/signoff.html", context, form=form)
+    if plan_changed:
+        response.status_code = error_status(request)
+    return response
+
+
+def _open_hash(plan) -> str:
+    state = signoff_state(plan) if plan else None
+    return state.round.content_hash if state and state.is_open else ""

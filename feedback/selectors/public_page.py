@@ -11,6 +11,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_cache_key
 from t2a.registry import registry, resolve
 
 from ..models import Insight, PublicPage, ReportBack, Sensitivity, Theme
@@ -39,16 +40,17 @@ def public_page_sections(cycle: Cycle) -> list[dict]:
 
 # --- the page -----------------------------------------------------------------------------
 
-PUBLIC_PAGE_SECONDS = 60
-
 
 def public_page_for(cycle: Cycle) -> PublicPage | None:
     """The cycle's public page settings, on or off, or None before they are first saved."""
     return PublicPage.objects.filter(cycle=cycle).first()
 
 
-def public_page_cache_key(organisation_id: int, cycle_slug: str) -> str:
-    return f"feedback:public-page:{organisation_id}:{cycle_slug}"
+def public_page_cache_key(cycle: Cycle) -> str:
+    """The cached page body, at the cycle's data version: every service that changes what
+    the page shows calls `cycle_changed`, so the next request finds no copy and renders
+    the page afresh. No expiry is needed, and none is used."""
+    return cycle_cache_key(cycle, "public_page")
 
 
 def published_public_page(cycle_slug: str) -> PublicPage | None:
@@ -69,9 +71,10 @@ def _attribution(insight: Insight) -> str:
 
 def public_page_data(page: PublicPage) -> dict:
     """The public page of a cycle as plain data: no personal data, no sensitive insight, no
-    internal update, no draft. A fixed number of queries however many insights, report-backs
-    and rows of later stages the cycle has: three for the report-backs (with their insight
-    and themes), and each section's and each kind of "we did"'s own (one or two).
+    insight quoted without consent to record (only counted), no internal update, no draft.
+    A fixed number of queries however many insights, report-backs and rows of later stages
+    the cycle has: three for the report-backs (with their insight and themes), and each
+    section's and each kind of "we did"'s own (one or two).
     """
     cycle = page.cycle
     sections = public_page_sections(cycle)
@@ -105,6 +108,7 @@ def public_page_data(page: PublicPage) -> dict:
                 "channels": rb.channel_labels(),
                 "audience": rb.audience,
                 "themes": [t.name for t in rb.themes.all()],
+                # Only what people agreed to have recorded is quoted; the rest is counted.
                 "insights": [
                     {
                         "summary": i.summary,
@@ -112,7 +116,11 @@ def public_page_data(page: PublicPage) -> dict:
                         "attribution": _attribution(i),
                     }
                     for i in rb.insights.all()
+                    if i.may_be_quoted_publicly
                 ],
+                "insights_not_quoted": sum(
+                    1 for i in rb.insights.all() if not i.may_be_quoted_publicly
+                ),
                 "we_did": [
                     {"template": template, "items": found[rb.pk]}
                     for template, found in we_did

@@ -1,27 +1,18 @@
-"""Writes for a cycle's public "you said, we did" page: its own text and switch, and
-dropping its cached copy whenever what it shows changes."""
+"""Writes for a cycle's public "you said, we did" page: its own text and switch.
 
-from django.core.cache import cache
+The page is cached under the cycle's data version, so this service, like every other
+that changes what the page shows, moves the version on (`cycle_changed`) in the same
+transaction, and the next request shows the change.
+"""
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from t2a.models import User
 
 from ..models import PublicPage
-from ..selectors.public_page import public_page_cache_key
-
-
-def public_page_forget(cycle: Cycle) -> None:
-    """Drop the cycle's cached public page now and again once the change has committed.
-
-    Now, so this process's next read misses; after commit, because a visitor may have
-    cached the old page from the old rows between the first delete and the commit.
-    """
-    key = public_page_cache_key(cycle.organisation_id, cycle.slug)
-    cache.delete(key)
-    transaction.on_commit(lambda: cache.delete(key))
 
 
 @transaction.atomic
@@ -50,5 +41,5 @@ def public_page_save(*, page: PublicPage, actor: User) -> PublicPage:
         page.first_enabled_at = timezone.now()
     page.updated_by = actor
     page.save()
-    public_page_forget(page.cycle)
+    cycle_changed(page.cycle_id)
     return page

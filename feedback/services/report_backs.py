@@ -11,12 +11,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from cycles.services.versions import cycle_changed
 from t2a.models import User
 
 from ..models import Channel, Insight, ReportBack, Theme
 from ..selectors.report_backs import ReportBackLink, report_back_links
 from .insight import insights_mark_answered
-from .public_page import public_page_forget
 
 
 def _links_chosen(links: dict[str, Iterable] | None) -> list[tuple[type[ReportBackLink], list]]:
@@ -99,7 +99,7 @@ def report_back_save(
         link.save(report_back, rows)
     if report_back.is_published:
         _answer(report_back, at=timezone.now())
-        public_page_forget(report_back.cycle)
+    cycle_changed(report_back.cycle_id)
     return report_back
 
 
@@ -134,7 +134,7 @@ def report_back_publish(*, report_back: ReportBack, actor: User) -> ReportBack:
     report_back.full_clean(exclude=["created_by", "published_by"])
     report_back.save(update_fields=["published_at", "published_by", "updated_at"])
     _answer(report_back, at=report_back.published_at)
-    public_page_forget(report_back.cycle)
+    cycle_changed(report_back.cycle_id)
     return report_back
 
 

@@ -16,13 +16,13 @@ from cycles.models import Cycle
 from cycles.selectors.cycles import get_cycle_for_request
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.services.versions import VERSIONED_CACHE_SECONDS
 from t2a.tenancy import allowed_by, tenant_public
 
 from .. import policies
 from ..forms.public_page import PublicPageForm
 from ..models import PublicPage
 from ..selectors.public_page import (
-    PUBLIC_PAGE_SECONDS,
     public_page_cache_key,
     public_page_data,
     public_page_for,
@@ -113,27 +113,29 @@ def public_page_preview(request: HttpRequest, cycle_pk: int) -> HttpResponse:
 def public_cycle_page(request: HttpRequest, cycle_slug: str) -> HttpResponse:
     """The public "you said, we did" page: no sign-in, the same for everyone, cached.
 
-    The page body is cached per cycle (and dropped when a lead changes what it shows); the
-    shell around it is rendered per request, because its CSP nonce must be fresh. Nothing
-    here reads the session or sets a cookie, so shared caches may keep it too.
+    The page body is cached under the cycle's data version, which every change to what it
+    shows moves on, so a change shows on the very next request; the shell around it is
+    rendered per request, because its CSP nonce must be fresh. Browsers and shared caches
+    may store it but must ask again each time (`no-cache`). Nothing here reads the session
+    or sets a cookie.
     """
-    key = public_page_cache_key(request.organisation.pk, cycle_slug)
+    page = published_public_page(cycle_slug)
+    if page is None:
+        raise Http404("No public page here.")
+    key = public_page_cache_key(page.cycle)
     cached = cache.get(key)
     if cached is None:
-        page = published_public_page(cycle_slug)
-        if page is None:
-            raise Http404("No public page here.")
         data = public_page_data(page)
         cached = {
             "title": page.cycle.title,
             "html": render_to_string("feedback/public_page/public_cycle_content.html", data),
         }
-        cache.set(key, cached, PUBLIC_PAGE_SECONDS)
+        cache.set(key, cached, VERSIONED_CACHE_SECONDS)
     response = render(
         request,
         "feedback/public_page/public_cycle.html",
         # Rendered by our own autoescaping template above, from public fields only.
         {"title": cached["title"], "content": mark_safe(cached["html"])},  # noqa: S308
     )
-    patch_cache_control(response, public=True, max_age=PUBLIC_PAGE_SECONDS)
+    patch_cache_control(response, public=True, no_cache=True)
     return response

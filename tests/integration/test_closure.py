@@ -50,7 +50,7 @@ def test_a_published_report_back_counts_as_learning_shared(org, lead, cycle):
 def test_open_actions_keep_the_handover_step_open(org, lead, cycle):
     make_closure(cycle, all_but("actions_handed_over"))
     make_action(cycle, "Evening clinic", status="done")
-    make_action(cycle, "Somali leaflets", status="dropped", dropped_reason="Printed by the council")
+    make_action(cycle, "Somali leaflets", status="dropped", status_reason="Printed by the council")
     still_open = make_action(cycle, "Bus timetable", status="on_track")
     page = lead.get(cycle_url(cycle, "closure/")).content.decode()
     assert "Of 3 actions: 1 done, 1 dropped with a reason, <strong>1 still open</strong>" in page
@@ -146,7 +146,7 @@ def fill(cycle, next_cycle, n: int) -> None:
         priority = make_priority(cycle, f"Priority {i % 4}")
         make_action(cycle, f"Done {i}", priority=priority, status="done")
         make_action(cycle, f"Dropped {i}", priority=priority, status="dropped",
-                    dropped_reason="No longer needed")  # fmt: skip
+                    status_reason="No longer needed")  # fmt: skip
         make_action(cycle, f"Open {i}", priority=priority, status="on_track")
         handed = make_action(cycle, f"Handed {i}", priority=priority, status="at_risk")
         copy = make_action(next_cycle, f"Handed {i}", priority=make_priority(next_cycle))

@@ -74,7 +74,7 @@ def full_cycle(org, users, cycle):
     make_report_back(cycle, "What we did", published_at=timezone.now())
     make_plan(cycle, status=PlanStatus.IN_DELIVERY, signed_off_at=timezone.now())
     make_action(cycle, "Evening clinic", status="done")
-    make_action(cycle, "Leaflets", status="dropped", dropped_reason="The council printed them")
+    make_action(cycle, "Leaflets", status="dropped", status_reason="The council printed them")
     bus = make_action(cycle, "Later bus", status="at_risk", owner=users[Role.ENGAGEMENT_LEAD])
     make_update(bus, status="at_risk", narrative="The bus company is slow.")
     make_action(cycle, "Interpreters", status="not_started", in_scope=False,
@@ -110,6 +110,14 @@ def snapshot(cycle) -> dict:
                 Action.objects.filter(plan__cycle=cycle).values_list("title", "status")
             ),
         }
+
+
+def test_a_paused_action_is_carried_with_the_reason_the_public_was_given(org, users, full_cycle):
+    make_action(full_cycle, "Walking group", status="paused", status_reason="The park is shut")
+    new = start(org, full_cycle, users[Role.ENGAGEMENT_LEAD])
+    with scopes_disabled():
+        carried = Action.objects.get(plan__cycle=new, title="Walking group")
+    assert (carried.status, carried.status_reason) == ("paused", "The park is shut")
 
 
 def test_next_iteration_carries_exactly_what_it_should(org, users, full_cycle):
@@ -248,7 +256,7 @@ def test_the_page_shows_what_will_be_carried_and_starts_it(org, users, lead, ful
     "data, message",
     [
         ({"title": ""}, "Enter a title for the next iteration."),
-        ({"title": "x" * 201}, "at most 200 characters"),
+        ({"title": "x" * 201}, "200 characters or fewer"),
         ({"title": "Fine", "start_date": "31 February"}, "Enter a valid date."),
     ],
 )

@@ -9,12 +9,13 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from actions.models import ActionPlan
+from actions.models import ActionPlan, SignOffRound
 from actions.tests.builders import (
     make_action,
     make_escalation,
     make_plan,
     make_priority,
+    make_signed_off,
     make_update,
 )
 from feedback.tests.builders import make_insight, make_public_page, make_report_back, make_theme
@@ -116,6 +117,7 @@ def seeded(org, users, cycle):
     )
     make_report_back(cycle, "Not ready yet", body=DRAFT, insights=[uncredited])
     make_public_page(cycle, how_to_get_involved="Come to the café at Highfields library.")
+    make_signed_off(cycle)
     return {"credited": credited, "uncredited": uncredited, "sensitive": sensitive}
 
 
@@ -177,6 +179,7 @@ def test_the_public_page_never_shows_personal_data_sensitive_insight_or_internal
 def test_actions_of_an_unsigned_plan_are_not_published(org, cycle, seeded):
     with scopes_disabled():
         ActionPlan.objects.filter(cycle=cycle).update(status="draft")
+        SignOffRound.objects.filter(plan__cycle=cycle).delete()
     html = Client().get(public_url(org, cycle)).content.decode()
     assert "Free bus passes" not in html and "Free hospital parking" not in html
     assert "Getting there" in html  # an agreed priority is still shown

@@ -4,15 +4,16 @@ other field of an action is explicitly excluded (models.ACTION_NOT_CONTENT)."""
 
 import random
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django_scopes import scopes_disabled
 
-from actions.forms.plan import ActionForm
+from actions.forms.plan import NUMBER_FIELDS, ActionForm
 from actions.models import ACTION_CARRIED, ACTION_CONTENT, ACTION_NOT_CONTENT, Action
 from actions.selectors import content
 
-from ..builders import make_action, make_priority
+from ..builders import NUMERIC, make_action, make_priority
 
 pytestmark = pytest.mark.django_db
 
@@ -47,9 +48,44 @@ def test_every_field_of_an_action_is_content_or_excluded_with_a_reason():
 
 def test_the_form_the_hash_and_the_next_iteration_read_the_one_declaration(cycle):
     form_fields = set(ActionForm.Meta.fields)
-    assert form_fields == (set(ACTION_CONTENT) - {"in_scope"}) | {"scope"}
-    assert set(content.action_content(make_action(cycle))) == set(ACTION_CONTENT)
-    assert set(ACTION_CARRIED) == (set(ACTION_CONTENT) - {"priority"}) | {"status"}
+    # A numeric baseline and target are typed into the baseline and target boxes.
+    assert form_fields == (set(ACTION_CONTENT) - {"in_scope"} - set(NUMBER_FIELDS.values())) | {
+        "scope"
+    }
+    numeric = make_action(cycle, "Shorter waits", **NUMERIC)
+    assert set(content.action_content(numeric)) == set(ACTION_CONTENT)
+    assert set(ACTION_CARRIED) == (set(ACTION_CONTENT) - {"priority"}) | {
+        "status",
+        "status_reason",
+    }
+
+
+def test_a_measure_in_words_hashes_as_before_numbers_existed(cycle):
+    """Plans signed off before measures could be numbers keep the hash the leads approved."""
+    words = content.action_content(make_action(cycle))
+    assert set(words) == set(ACTION_CONTENT) - set(content.NUMERIC_MEASURE_FIELDS)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("target_value", Decimal("25")), ("baseline_value", Decimal("70")), ("measure_unit", "weeks")],
+)
+def test_editing_a_numeric_measure_changes_the_hash(cycle, field, value):
+    action = make_action(cycle, "Shorter waits", **NUMERIC)
+    before = plan_hash(cycle)
+    with scopes_disabled():
+        setattr(action, field, value)
+        action.save()
+    assert plan_hash(cycle) != before
+
+
+def test_the_same_number_written_differently_is_the_same_content(cycle):
+    action = make_action(cycle, "Shorter waits", **NUMERIC)
+    before = plan_hash(cycle)
+    with scopes_disabled():
+        action.target_value = Decimal("30.0000")
+        action.save()
+    assert plan_hash(cycle) == before
 
 
 @pytest.fixture
@@ -89,7 +125,7 @@ def test_editing_any_content_field_of_any_action_changes_the_hash(
 def test_delivery_status_is_not_content(cycle, actions):
     before = plan_hash(cycle)
     with scopes_disabled():
-        Action.objects.filter(pk=actions[1].pk).update(status="dropped", dropped_reason="Closed")
+        Action.objects.filter(pk=actions[1].pk).update(status="dropped", status_reason="Closed")
     assert plan_hash(cycle) == before
 
 

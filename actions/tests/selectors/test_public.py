@@ -10,7 +10,7 @@ from django_scopes import scopes_disabled
 from actions.models import Action
 
 from ..builders import INTERNAL_UPDATE as INTERNAL
-from ..builders import make_delivered_plan
+from ..builders import make_delivered_plan, make_signed_off
 
 pytestmark = pytest.mark.django_db
 
@@ -73,6 +73,7 @@ def test_the_public_page_shows_the_plan_and_what_each_report_back_did(org, cycle
 def test_no_out_of_scope_section_when_everything_is_in_scope(org, cycle, plan):
     with scopes_disabled():
         Action.objects.filter(plan__cycle=cycle, in_scope=False).delete()
+    make_signed_off(cycle)
     html = Client().get(f"/p/{org.slug}/{cycle.slug}/").content.decode()
     assert "What we agreed to work on" in html
     assert "What we cannot change" not in html and 'id="out-of-scope"' not in html

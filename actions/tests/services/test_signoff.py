@@ -4,6 +4,7 @@ The cycle has two community leads (`two_leads`): the plan needs both approvals u
 smaller minimum is set."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -31,7 +32,7 @@ from t2a import audit
 from t2a.models import Membership, Notification, Role
 from tests.cast import make_member
 
-from ..builders import make_action, make_plan
+from ..builders import NUMERIC, make_action, make_plan
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("two_leads")]
 
@@ -188,6 +189,27 @@ def test_edit_after_sign_off_supersedes_and_needs_a_new_round(
     )
 
 
+def test_a_numeric_target_changed_after_sign_off_needs_a_new_round(
+    org, cycle, engagement, lead_a, lead_b
+):
+    waits = make_action(cycle, "Shorter waits", **NUMERIC)
+    send(org, cycle, engagement)
+    answer(org, cycle, lead_a)
+    answer(org, cycle, lead_b)
+    assert plan_of(cycle).status == PlanStatus.SIGNED_OFF
+    edit(org, waits, engagement, target_value=Decimal("30.0"))  # the same number
+    assert plan_of(cycle).status == PlanStatus.SIGNED_OFF
+    edit(org, waits, engagement, target_value=Decimal("25"))
+    plan = plan_of(cycle)
+    assert plan.status == PlanStatus.DRAFT
+    with scopes_disabled():
+        assert SignOff.objects.filter(superseded_at__isnull=True).count() == 0
+        _, changes = changes_since_reference(plan)
+    assert [c.sentence for c in changes] == [
+        "Action \u2018Shorter waits\u2019: target changed from \u201830\u2019 to \u201825\u2019."
+    ]
+
+
 def test_saving_without_changing_content_keeps_the_sign_off(
     org, cycle, action, engagement, lead_a, lead_b
 ):
@@ -208,7 +230,7 @@ def test_progress_updates_are_not_plan_content(org, cycle, action, engagement, l
             by=engagement.user,
             status=ActionStatus.DROPPED,
             narrative="The venue closed.",
-            dropped_reason="No venue is open in the evening.",
+            status_reason="No venue is open in the evening.",
         )
     assert plan_of(cycle).status == PlanStatus.SIGNED_OFF
 
@@ -232,12 +254,28 @@ def test_minimum_must_be_between_one_and_the_number_of_leads(org, cycle, engagem
                 action_plan_set_min_approvals(cycle=cycle, by=engagement.user, min_approvals=bad)
 
 
-def test_lowering_the_minimum_mid_round_signs_off(org, cycle, action, engagement, lead_a):
-    send(org, cycle, engagement)
+def test_lowering_the_minimum_mid_round_starts_a_new_round(
+    org, cycle, action, engagement, lead_a, lead_b
+):
+    """The rule cannot shift under leads who are answering: the round is withdrawn and the
+    same content sent again, so an approval given under the old rule does not count."""
+    first = send(org, cycle, engagement)
     answer(org, cycle, lead_a)
     with scope(organisation=org.pk):
-        action_plan_set_min_approvals(cycle=cycle, by=engagement.user, min_approvals=1)
+        resent = action_plan_set_min_approvals(cycle=cycle, by=engagement.user, min_approvals=1)
+    assert plan_of(cycle).status == PlanStatus.AWAITING_SIGNOFF
+    with scopes_disabled():
+        first.refresh_from_db()
+        assert (first.status, first.superseded_because) == ("superseded", "rule")
+        assert SignOff.objects.get().superseded_at is not None
+        assert (resent.version, resent.content_hash) == (2, first.content_hash)
+        assert (resent.approval_rule, resent.min_approvals) == ("minimum", 1)
+    answer(org, cycle, lead_b)
     assert plan_of(cycle).status == PlanStatus.SIGNED_OFF
+    with scopes_disabled():
+        resent.refresh_from_db()
+        assert resent.approvals_required == 1
+        assert list(resent.not_answered.all()) == [lead_a.user]
 
 
 def test_a_lead_removed_mid_round_no_longer_counts_or_blocks(
@@ -316,7 +354,7 @@ def test_an_approval_after_an_edit_is_refused(org, cycle, action, engagement, le
     with scopes_disabled():
         seen = SignOffRound.objects.get().content_hash
     edit(org, action, engagement, title="Late clinic")
-    with pytest.raises(ValidationError, match="not waiting for sign-off"):
+    with pytest.raises(ValidationError, match="changed since you opened it"):
         answer(org, cycle, lead_a, content_hash=seen)
     with scopes_disabled():
         assert not SignOff.objects.exists()

@@ -58,7 +58,7 @@ def test_dropped_without_reason(staff, org, cycle):
         {"status": "dropped", "narrative": "We stopped."},
     )
     assert response.status_code == 400
-    assert "Say why the action is being dropped" in response.content.decode()
+    assert "Say why the action is dropped, in words for the public" in response.content.decode()
     with scopes_disabled():
         assert not ProgressUpdate.objects.exists()
         assert Action.objects.get(pk=action.pk).status == "not_started"
@@ -68,9 +68,41 @@ def test_dropped_with_reason_is_recorded(staff, org, cycle):
     action = make_action(cycle)
     response = staff.post(
         f"/o/{org.slug}/actions/action/{action.pk}/updates/new/",
-        {"status": "dropped", "narrative": "We stopped.", "dropped_reason": "Venue closed."},
+        {"status": "dropped", "narrative": "We stopped.", "status_reason": "Venue closed."},
     )
     assert response.status_code == 302
     with scopes_disabled():
         fresh = Action.objects.get(pk=action.pk)
-    assert (fresh.status, fresh.dropped_reason) == ("dropped", "Venue closed.")
+    assert (fresh.status, fresh.status_reason) == ("dropped", "Venue closed.")
+
+
+@pytest.mark.parametrize("status", ["paused", "dropped"])
+def test_paused_or_dropped_without_a_reason_for_the_public_is_refused(staff, org, cycle, status):
+    action = make_action(cycle)
+    response = staff.post(
+        f"/o/{org.slug}/actions/action/{action.pk}/updates/new/",
+        {"status": status, "narrative": "We have stopped for now.", "status_reason": "  "},
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "There is a problem" in html
+    assert (
+        f"Say why the action is {status}, in words for the public: they see it next to the status."
+    ) in html
+    with scopes_disabled():
+        assert not ProgressUpdate.objects.exists()
+        assert Action.objects.get(pk=action.pk).status == "not_started"
+
+
+def test_a_paused_action_keeps_its_reason_and_a_restarted_one_drops_it(staff, org, cycle):
+    action = make_action(cycle)
+    page = f"/o/{org.slug}/actions/action/{action.pk}/"
+    staff.post(
+        f"{page}updates/new/",
+        {"status": "paused", "narrative": "Paused.", "status_reason": "The venue is closed."},
+    )
+    html = staff.get(page).content.decode()
+    assert "Why it is paused (shown to the public)" in html and "The venue is closed." in html
+    staff.post(f"{page}updates/new/", {"status": "on_track", "narrative": "Back on."})
+    with scopes_disabled():
+        assert Action.objects.get(pk=action.pk).status_reason == ""

@@ -6,12 +6,15 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_scopes import scope
 
 from cycles.tests.builders import make_cycle
 from feedback.models import Sensitivity
+from feedback.selectors.public_page import public_page_data
 from feedback.services.public_page import public_page_save
 from feedback.services.pulse import pulse_survey_new_link
 from feedback.tests.builders import (
@@ -107,7 +110,12 @@ def test_a_withdrawn_name_leaves_the_public_page(client_for, users, org, cycle, 
     credited = seeded["credited"]
     lead.post(
         url(org, "insight_edit", credited.pk),
-        {"summary": credited.summary, "quote": credited.quote, "contributor_name": ""},
+        {
+            "summary": credited.summary,
+            "quote": credited.quote,
+            "contributor_name": "",
+            "record_consent": "on",
+        },
     )
     html = Client().get(public_url(org, cycle)).content.decode()
     assert "Hodan Ali" not in html
@@ -203,12 +211,14 @@ def test_cached_cheap_and_the_same_for_everyone(
     anonymous = Client()
     first = anonymous.get(public_url(org, cycle))
     assert first.status_code == 200
-    # Only the tenant middleware's organisation lookup: the page body comes from the cache.
-    with django_assert_num_queries(1):
+    # The tenant middleware's organisation lookup and the page's switch and cycle (whose data
+    # version names the cached copy): the page body comes from the cache.
+    with django_assert_num_queries(2):
         second = anonymous.get(public_url(org, cycle))
     assert second.status_code == 200
     for response in (first, second):
-        assert "public" in response["Cache-Control"] and "max-age=60" in response["Cache-Control"]
+        # Shared caches may keep it, but must ask again every time: never a stale page.
+        assert "public" in response["Cache-Control"] and "no-cache" in response["Cache-Control"]
         assert "Set-Cookie" not in response.headers
         assert "Cookie" not in response.get("Vary", "")
     # A signed-in member gets the same page and no cookie either.
@@ -251,3 +261,63 @@ def test_publishing_and_switching_change_the_cached_page_at_once(
     assert "Changed summary." in anonymous.get(public_url(org, cycle)).content.decode()
     lead.post(url(org, "public_page_settings", cycle.pk), page)
     assert anonymous.get(public_url(org, cycle)).status_code == 404
+
+
+# --- consent to record (issue 23, item 8) -------------------------------------------------
+
+UNRECORDED = "The waiting room has no chairs for children."
+UNRECORDED_QUOTE = "We stood for an hour with the baby."
+
+
+def test_insight_without_consent_to_record_is_never_quoted_publicly(
+    client_for, users, org, cycle, seeded
+):
+    old = make_insight(
+        cycle,
+        UNRECORDED,
+        quote=UNRECORDED_QUOTE,
+        record_consent="",
+        captured_at=timezone.now() - timedelta(days=9),
+    )
+    make_report_back(
+        cycle,
+        "What you told us about the waiting room",
+        body="You told us about the waiting room. We ordered chairs.",
+        insights=[old],
+        published_at=timezone.now() - timedelta(hours=2),
+    )
+    html = Client().get(public_url(org, cycle)).content.decode()
+    assert UNRECORDED not in html and UNRECORDED_QUOTE not in html
+    assert "We ordered chairs." in html
+    assert (
+        "1 thing people told us is not quoted here, because we have no record that they "
+        "agreed to being recorded." in html
+    )
+    assert CREDITED_QUOTE in html and UNCREDITED_QUOTE in html
+    # Someone who was there confirms it: the page quotes it at once.
+    client_for(users[Role.ENGAGEMENT_LEAD]).post(
+        url(org, "insight_edit", old.pk),
+        {"summary": old.summary, "quote": old.quote, "record_consent": "on"},
+    )
+    html = Client().get(public_url(org, cycle)).content.decode()
+    assert UNRECORDED_QUOTE in html and "not quoted here" not in html
+
+
+def test_unquoted_insight_costs_no_queries_on_the_public_page(
+    org, cycle, seeded, django_assert_max_num_queries
+):
+    page = make_public_page(cycle)
+    with scope(organisation=org.pk):
+        page.refresh_from_db()
+        with CaptureQueriesContext(connection) as few:
+            public_page_data(page)
+        report_back = make_report_back(
+            cycle,
+            "Many things",
+            insights=[make_insight(cycle, f"Said {n}", record_consent="") for n in range(40)],
+            published_at=timezone.now(),
+        )
+        assert report_back.pk
+        with django_assert_max_num_queries(len(few.captured_queries)):
+            data = public_page_data(page)
+    assert data["report_backs"][-1]["insights_not_quoted"] == 40
