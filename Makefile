@@ -55,7 +55,7 @@ lint: install
 # The large demo organisation under load with production settings; writes bench/results.json.
 # Its own database and Redis database; plain http on the loopback address, so no SSL redirect.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/t2a_bench
-BENCH_REDIS_URL ?= redis://127.0.0.1:6379/9
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/12
 BENCH_SECONDS ?= 10
 BENCH_CONCURRENCY ?= 16
 BENCH_PORT ?= 8123
@@ -64,6 +64,7 @@ bench: install
 	DJANGO_ENV=production SECRET_KEY=bench-only-bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb \
 		ALLOWED_HOSTS=127.0.0.1,localhost SITE_URL=https://127.0.0.1 SECURE_SSL_REDIRECT=false \
 		DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) LOG_LEVEL=WARNING \
+		ROOT_URLCONF=bench.urls \
 		$(BIN)/python manage.py bench --seconds $(BENCH_SECONDS) --concurrency $(BENCH_CONCURRENCY) \
 		--port $(BENCH_PORT) $(if $(BENCH_WORKERS),--workers $(BENCH_WORKERS))
 

@@ -7,12 +7,15 @@ seconds (so a dead server costs each request no more than one short connection a
 
 What each use of the cache does while Redis is down:
 
-- reads miss and writes are dropped, so cached pages (the organisation home's trust
-  indicators, the public "you said, we did" page) are computed on every request;
+- reads miss and writes are dropped, so what pages cache (readiness, the cycle page's and
+  the organisation home's panels, the dashboards and trust indicators, the public "you
+  said, we did" page) is computed on every request;
 - `add()` answers False ("already there"). Every once-only check built on it fails safe:
   allauth's rate-limit lock is never taken, so sign-in, sign-up and password-reset forms
   are refused as rate-limited, and a TOTP code is refused as already used. Members who
-  are signed in keep working (sessions live in the database);
+  are signed in keep working (sessions are `cached_db`: a miss reads the database). A
+  sign-out while Redis is unreachable but still running deletes the session row, not
+  its cached copy, which then lasts until the session would have expired;
 - `incr()` raises ValueError, as for a missing key.
 
 Errors other than a lost connection or a timeout (a bad command, a bad value) still raise.

@@ -19,7 +19,7 @@ from django.urls import Resolver404, resolve, reverse
 from django.utils.http import urlencode
 from django_scopes import scope, scopes_disabled
 
-from .models import Membership, Organisation
+from .models import Membership, OldSlug, Organisation
 
 ORG_KWARG = "org_slug"
 
@@ -60,17 +60,29 @@ class TenantMiddleware:
             # Before the organisation is looked up: a stranger signed out is sent to sign
             # in whether or not the slug exists, so the answer says nothing about it.
             return redirect_to_login(request.get_full_path())
-        organisation = Organisation.objects.filter(slug=slug).first()
-        if organisation is None:
-            raise Http404("No such organisation.")
-        if not public:
+        if public:
+            organisation = Organisation.objects.filter(slug=slug).first()
+            if organisation is None:
+                moved = _moved(request, match, slug, public=True)
+                if moved is not None:
+                    return moved
+                raise Http404("No such organisation.")
+        else:
+            # The organisation and the member's role in one query, read afresh on every
+            # request: a role change or removal counts from the very next request, and the
+            # organisation's data version (which names its cached pages) is current.
             membership = (
-                Membership.across_organisations.select_related("user")
-                .filter(organisation=organisation, user=request.user)
+                Membership.across_organisations.select_related("organisation")
+                .filter(organisation__slug=slug, user=request.user)
                 .first()
             )
             if membership is None:
+                moved = _moved(request, match, slug, public=False)
+                if moved is not None:
+                    return moved
                 raise Http404("Not a member of this organisation.")
+            membership.user = request.user
+            organisation = membership.organisation
             request.membership = membership
         request.organisation = organisation
         with scope(organisation=organisation.pk):
@@ -81,6 +93,23 @@ class TenantMiddleware:
         # only their own arguments.
         view_kwargs.pop(ORG_KWARG, None)
         return None
+
+
+def _moved(request: HttpRequest, match, slug: str, *, public: bool) -> HttpResponse | None:
+    """The same page under the organisation's current slug, when `slug` is one it had
+    before (an OldSlug); None otherwise. Only after the slug found nothing, so a current
+    slug costs no extra query. A signed-in person is sent on only if they are a member
+    (anyone else gets the same 404 as for a made-up slug); a public page sends everyone."""
+    old = OldSlug.objects.filter(slug=slug)
+    if not public:
+        members = Membership.across_organisations.filter(user=request.user)
+        old = old.filter(organisation__in=members.values("organisation_id"))
+    current = old.values_list("organisation__slug", flat=True).first()
+    if current is None:
+        return None
+    url = reverse(match.view_name, args=match.args, kwargs={**match.kwargs, ORG_KWARG: current})
+    query = request.META.get("QUERY_STRING", "")
+    return redirect(f"{url}?{query}" if query else url)
 
 
 class MFAEnforcementMiddleware:

@@ -49,6 +49,7 @@ from stakeholders.selectors.indicators import (
 )
 from t2a.models import Membership, Organisation
 from t2a.policies import STAFF_ROLES
+from t2a.services.versions import organisation_cache_key
 
 from ..models import Action, ProgressUpdate
 from .progress import expects_updates, with_update_due
@@ -554,7 +555,8 @@ def trust_indicators(
 
 # Twelve-month figures do not change by the minute, and the organisation home and the
 # governance dashboards are the busiest pages: keep each audience's figures for a while.
-INDICATORS_CACHE_SECONDS = 10 * 60
+# Entries are named by the organisation's data version: the timeout only lets old ones go.
+INDICATORS_CACHE_SECONDS = 2 * 24 * 3600
 
 
 def trust_indicators_cached(
@@ -565,7 +567,8 @@ def trust_indicators_cached(
     cycle: Cycle | None = None,
     today: date | None = None,
 ) -> TrustIndicators:
-    """`trust_indicators`, kept for INDICATORS_CACHE_SECONDS per audience and cycle set.
+    """`trust_indicators`, computed once per change to the organisation's data (its data
+    version, which every cycle's change moves on too) and per day, per audience and cycle set.
 
     Staff share one entry (they see every cycle); anyone else gets their own. The key
     names the exact cycles, so a new or newly visible cycle is counted at once.
@@ -574,7 +577,9 @@ def trust_indicators_cached(
     audience = "staff" if membership.role in STAFF_ROLES else f"user-{membership.user_id}"
     shown = [cycle.pk] if cycle is not None else sorted(c.pk for c in cycles)
     digest = hashlib.sha256(",".join(map(str, shown)).encode()).hexdigest()[:16]
-    key = f"trust-indicators:{organisation.pk}:{audience}:{digest}:{today.isoformat()}"
+    key = organisation_cache_key(
+        organisation, f"trust-indicators:{audience}:{digest}:{today.isoformat()}"
+    )
     return cache.get_or_set(
         key,
         lambda: trust_indicators(

@@ -16,8 +16,11 @@ The cycles app's own measures, for stage 1, are at the end of this module.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
+from django.core.cache import cache
 from django.db.models import Count, Exists, OuterRef, Q
+from django.utils import timezone
 
 from t2a.registry import STAGES, ReadinessMeasure, registry
 
@@ -33,8 +36,13 @@ from ..models import (
     TheoryOfChangeItem,
     TheoryOfChangeKind,
 )
+from ..services.versions import cycle_cache_key
 
 ReadinessItem = ReadinessMeasure
+
+# Answers are named by the cycle's data version and the day, so they never go stale; the
+# timeout only lets old versions' entries leave the cache.
+CACHE_SECONDS = 2 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,61 @@ def evaluate_many(
 def evaluate(cycle: Cycle, *, stages: Iterable[int] | None = None) -> dict[int, StageReadiness]:
     """Return {stage: StageReadiness} for one cycle."""
     return evaluate_many([cycle], stages=stages)[cycle.pk]
+
+
+# --- computed once per change -----------------------------------------------------------------
+
+
+def _answers_key(cycle: Cycle, today: date) -> str:
+    # Some measures read the date (an action falls overdue for its update without any
+    # write), so a new day is a new answer as well as a new version.
+    return cycle_cache_key(cycle, f"readiness:{today.isoformat()}")
+
+
+def answers_cached(cycles: Sequence[Cycle]) -> dict[int, dict[str, bool]]:
+    """{cycle_pk: {measure path: met}} for every registered measure, from the cache where
+    each cycle's answers at its current data version are kept; the cycles missing there
+    are measured together (each measure once) and stored.
+
+    The cycles must be loaded in this request: their `data_version` names the answers.
+    """
+    cycles = list(cycles)
+    today = timezone.localdate()
+    keys = {cycle.pk: _answers_key(cycle, today) for cycle in cycles}
+    found = cache.get_many(list(keys.values())) if keys else {}
+    answers = {pk: found[key] for pk, key in keys.items() if key in found}
+    missing = [cycle for cycle in cycles if cycle.pk not in answers]
+    if missing:
+        measures = {item.measure: item for stage in STAGES for item in checklist(stage)}
+        measured = {path: item.call("measure", missing) for path, item in measures.items()}
+        fresh = {
+            cycle.pk: {path: bool(met.get(cycle.pk, False)) for path, met in measured.items()}
+            for cycle in missing
+        }
+        cache.set_many({keys[pk]: value for pk, value in fresh.items()}, timeout=CACHE_SECONDS)
+        answers.update(fresh)
+    return answers
+
+
+def _stage(stage: int, answers: dict[str, bool]) -> StageReadiness:
+    return StageReadiness(
+        stage,
+        tuple(ItemResult(item, answers.get(item.measure, False)) for item in checklist(stage)),
+    )
+
+
+def evaluate_cached(cycle: Cycle) -> dict[int, StageReadiness]:
+    """`evaluate(cycle)` for pages: computed once per change to the cycle's data (and per
+    day), then read from the cache."""
+    answers = answers_cached([cycle])[cycle.pk]
+    return {stage: _stage(stage, answers) for stage in STAGES}
+
+
+def current_stage_cached(cycles: Sequence[Cycle]) -> dict[int, StageReadiness]:
+    """`evaluate_current_stage(cycles)` for list pages, computed once per change: no query
+    when every listed cycle's answers are cached, and one per measure otherwise."""
+    answers = answers_cached(cycles)
+    return {cycle.pk: _stage(cycle.current_stage, answers[cycle.pk]) for cycle in cycles}
 
 
 def evaluate_current_stage(cycles: Sequence[Cycle]) -> dict[int, StageReadiness]:

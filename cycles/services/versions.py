@@ -21,6 +21,9 @@ def cycle_changed(cycle: Cycle | int) -> None:
                 Cycle.objects.filter(pk=cycle_id).values_list("organisation_id", flat=True).first()
             )
         Cycle.objects.filter(pk=cycle_id).update(data_version=F("data_version") + 1)
+        if isinstance(cycle, Cycle):
+            # The same request may read the cycle's cached pages after the change.
+            cycle.refresh_from_db(fields=["data_version"])
     if organisation_id is not None:
         organisation_changed(organisation_id)
 
@@ -29,3 +32,23 @@ def cycle_cache_key(cycle: Cycle, name: str) -> str:
     """A cache key for `name` computed from `cycle`'s data at its current version. `cycle`
     must be loaded in this request (views load it through the cycle selector)."""
     return f"cycle:{cycle.pk}:v{cycle.data_version}:{name}"
+
+
+def organisation_cycles_changed(organisation_id: int) -> None:
+    """Move every cycle of the organisation on (one query), for a change that reaches
+    across its cycles: a stakeholder's details, a community lead's training, an erasure."""
+    with scopes_disabled():
+        Cycle.objects.filter(organisation_id=organisation_id).update(
+            data_version=F("data_version") + 1
+        )
+    organisation_changed(organisation_id)
+
+
+def cycles_changed(organisation_id: int, cycle_ids) -> None:
+    """`cycle_changed` for many cycles of one organisation at once (one query for the
+    cycles, whatever their number)."""
+    with scopes_disabled():
+        Cycle.objects.filter(organisation_id=organisation_id, pk__in=cycle_ids).update(
+            data_version=F("data_version") + 1
+        )
+    organisation_changed(organisation_id)

@@ -6,18 +6,20 @@ may not see).
 """
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_http_methods
 
 from t2a.forms import add_errors
 from t2a.htmx import render_form
-from t2a.models import User
+from t2a.services.versions import organisation_cache_key
 from t2a.tenancy import allowed_by
 from t2a.views.panels import panels
 
@@ -30,6 +32,7 @@ from ..selectors.cycles import cycle_iterations_for_member, cycles_filtered, get
 from ..selectors.ethics import ethics_log_counts
 from ..selectors.inclusion import inclusion_prompts_for
 from ..services import cycles as services
+from ..services.versions import cycle_cache_key
 
 PAGE_SIZE = 25
 PEOPLE = ("community_leads", "governance_members")
@@ -44,21 +47,31 @@ def _cycle_url(cycle: Cycle) -> str:
 def cycle_list(request: HttpRequest) -> HttpResponse:
     form = CycleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    cycles = cycles_filtered(request.membership, **filters)
-    page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = list(page.object_list)
-    by_cycle = readiness.evaluate_current_stage(page.object_list)
-    for cycle in page.object_list:
-        cycle.readiness = by_cycle[cycle.pk]
-    context = {
-        "form": form,
-        "page": page,
-        "query": _query_without_page(request),
-    }
+    query = _query_without_page(request)
     template = "cycles/cycles/cycle_list.html"
+    # The results (a page of rows, each with its readiness) are rendered once per change
+    # to the organisation's cycles, per member, filters and page, and per day.
+    membership = request.membership
+    key = organisation_cache_key(
+        request.organisation,
+        f"cycle-list:{membership.role}:{membership.user_id}:{timezone.localdate().isoformat()}:"
+        + urlencode(sorted(request.GET.lists()), doseq=True),
+    )
+    results = cache.get(key)
+    if results is None:
+        cycles = cycles_filtered(membership, **filters)
+        page = Paginator(cycles, PAGE_SIZE).get_page(request.GET.get("page"))
+        page.object_list = list(page.object_list)
+        by_cycle = readiness.current_stage_cached(page.object_list)
+        for cycle in page.object_list:
+            cycle.readiness = by_cycle[cycle.pk]
+        results = render_to_string(
+            template + "#cycle_results", {"page": page, "query": query}, request
+        )
+        cache.set(key, results, readiness.CACHE_SECONDS)
     if request.htmx and not request.htmx.boosted:
-        template += "#cycle_results"
-    return render(request, template, context)
+        return HttpResponse(results)
+    return render(request, template, {"form": form, "query": query, "results": results})
 
 
 def _query_without_page(request: HttpRequest) -> str:
@@ -106,35 +119,54 @@ def cycle_edit(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     return render_form(request, "cycles/cycles/cycle_form.html", context, form=form)
 
 
+def _cycle_detail_data(cycle: Cycle) -> dict:
+    """What the cycle page shows of the cycle's own data, computed once per change to it
+    (and per day: ethics reviews fall overdue) and read from the cache otherwise."""
+    today = timezone.localdate()
+    key = cycle_cache_key(cycle, f"detail:{today.isoformat()}")
+    data = cache.get(key)
+    if data is None:
+        order = ("full_name", "email")
+        data = {
+            "community_leads": list(cycle.community_leads.order_by(*order)),
+            "governance_members": list(cycle.governance_members.order_by(*order)),
+            "transitions": list(
+                StageTransition.objects.filter(cycle=cycle).select_related("moved_by")
+            ),
+            "case": CaseForChange.objects.filter(cycle=cycle).first(),
+            "ethics": ethics_log_counts(cycle, today=today),
+            "checklist": checklist_for(cycle) if cycle.status in CLOSURE_STATUSES else None,
+        }
+        cache.set(key, data, readiness.CACHE_SECONDS)
+    return data
+
+
 @require_GET
 @allowed_by(policies.can_view_cycles)
 def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
-    prefetch_related_objects(
-        [cycle],
-        Prefetch("community_leads", queryset=User.objects.order_by("full_name", "email")),
-        Prefetch("governance_members", queryset=User.objects.order_by("full_name", "email")),
-    )
-    by_stage = readiness.evaluate(cycle)
+    by_stage = readiness.evaluate_cached(cycle)
     stages = [{"number": s.value, "label": s.label, "readiness": by_stage[s.value]} for s in Stage]
     iterations = cycle_iterations_for_member(request.membership, cycle)
-    closing = cycle.status in CLOSURE_STATUSES
     manage_closure = policies.can_edit_closure(request.membership)
     context = {
+        **_cycle_detail_data(cycle),
         "cycle": cycle,
         "stages": stages,
-        "transitions": StageTransition.objects.filter(cycle=cycle).select_related("moved_by"),
-        "case": CaseForChange.objects.filter(cycle=cycle).first(),
-        "ethics": ethics_log_counts(cycle, today=timezone.localdate()),
         "can_edit": policies.can_edit_cycle(request.membership),
         "iterations": iterations,
-        "checklist": checklist_for(cycle) if closing else None,
         # A draft has not started yet: point to closing only once the cycle is active.
         "can_start_closing": manage_closure and cycle.status == CycleStatus.ACTIVE,
         "can_start_next": policies.can_start_next_iteration(request.membership)
         and cycle.status in NEXT_ITERATION_FROM
         and iterations["next"] is None,
-        "panels": panels(request, "cycle", cycle),
+        "panels": panels(
+            request,
+            "cycle",
+            cycle,
+            version_key=cycle_cache_key(cycle, "page"),
+            page_context={"cycle": cycle},
+        ),
     }
     return render(request, "cycles/cycles/cycle_detail.html", context)
 

@@ -6,7 +6,9 @@ Each answers for many cycles with one query: `measure(cycles) -> {cycle_pk: met}
 
 from collections.abc import Sequence
 
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef
+
+from cycles.models import Cycle
 
 from ..models import ActivityStatus, EngagementActivity, Insight, ReportBack
 from .insight import unanswered
@@ -40,10 +42,11 @@ def listening_planned(cycles: Sequence) -> dict[int, bool]:
 
 
 def insight_recorded(cycles: Sequence) -> dict[int, bool]:
-    """At least one insight has been captured."""
-    return _met(
-        cycles, Insight.objects.filter(cycle__in=_pks(cycles)).values_list("cycle_id", flat=True)
-    )
+    """At least one insight has been captured (one EXISTS per cycle, never the insight)."""
+    recorded = Cycle.objects.filter(
+        Exists(Insight.objects.filter(cycle=OuterRef("pk"))), pk__in=_pks(cycles)
+    ).values_list("pk", flat=True)
+    return _met(cycles, recorded)
 
 
 def insight_linked(cycles: Sequence) -> dict[int, bool]:

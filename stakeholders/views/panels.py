@@ -14,7 +14,12 @@ from ..selectors.indicators import (
 )
 from ..selectors.maps import mapped_count
 from ..selectors.preparation import lead_preparation_in_open_cycles, training_attended
-from ..selectors.steering import steering_decisions, steering_group_is_formed, steering_members
+from ..selectors.steering import (
+    steering_access,
+    steering_decisions,
+    steering_group_is_formed,
+    steering_members,
+)
 
 # The home page lists at most this many of a community lead's open cycles.
 MY_CYCLES = 10
@@ -29,11 +34,12 @@ def cycle_stakeholders(request: HttpRequest, cycle: Cycle) -> dict:
         label = m.get_sector_display()
         sectors[label] = sectors.get(label, 0) + 1
     may_see_group = policies.can_view_steering_group(membership)
+    access = steering_access(membership=membership, cycle=cycle)
     return {
         "members": members,
         "sectors": sorted(sectors.items()),
         "formed": steering_group_is_formed({m.sector for m in members}),
-        "decisions": list(steering_decisions(cycle=cycle, limit=10)),
+        "decisions": steering_decisions(cycle=cycle, access=access, limit=10),
         "mapped": mapped_count(cycle=cycle),
         "can_view_group": may_see_group,
         "show_names": may_see_group,

@@ -12,6 +12,10 @@ from django.db.models import F
 
 from t2a.models import Organisation
 
+# How long an entry cached under a version stays: only so that entries of versions nobody
+# asks for again leave Redis. Never a freshness limit: a change moves the version on.
+VERSIONED_CACHE_SECONDS = 2 * 24 * 3600
+
 
 def organisation_changed(organisation_id: int) -> None:
     Organisation.objects.filter(pk=organisation_id).update(data_version=F("data_version") + 1)
