@@ -5,11 +5,13 @@ stage 1 documents (case for change, theory of change, inclusion prompts, ethics 
 off it; later stages live in their own apps and point here.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
 
 from t2a.models import Job, TenantModel
 
@@ -76,6 +78,9 @@ class Cycle(TenantModel):
         blank=True,
         related_name="next_iterations",
     )
+    # 1 for a first cycle, one more than its previous iteration's for a repeat: with the
+    # dates, what tells two cycles of the same work apart wherever cycles are listed.
+    iteration = models.PositiveSmallIntegerField(default=1, editable=False)
     starting_notes = models.TextField(
         "starting notes",
         blank=True,
@@ -118,6 +123,33 @@ class Cycle(TenantModel):
     @property
     def stage_label(self) -> str:
         return Stage(self.current_stage).label
+
+    @property
+    def distinguishing(self) -> str:
+        """What tells this cycle from another of the same title: its iteration, its dates
+        (or when it was created) and whether it is closed."""
+        parts = [f"Iteration {self.iteration}"]
+        if self.start_date and self.target_date:
+            parts.append(f"{_day(self.start_date)} to {_day(self.target_date)}")
+        elif self.start_date:
+            parts.append(f"from {_day(self.start_date)}")
+        elif self.created_at:
+            parts.append(f"created {_day(self.created_at)}")
+        if self.status == CycleStatus.CLOSED:
+            parts.append("closed")
+        return ", ".join(parts)
+
+    @property
+    def choice_label(self) -> str:
+        """The cycle as a drop-down list offers it: its title and what tells it apart."""
+        return f"{self.title} ({self.distinguishing})"
+
+
+def _day(value) -> str:
+    """A date as people read it ("5 January 2026"), in the site's time zone."""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value).date()
+    return date_format(value, "j F Y")
 
 
 # Text limits: generous for writing, small enough that a pasted 10 MB blob is refused
@@ -211,6 +243,12 @@ class InequalityRow(TenantModel):
         help_text="For example England average or least deprived decile.",
     )
     source = models.CharField(max_length=SHORT_TEXT, blank=True)
+    source_url = models.URLField(
+        "link to the source",
+        max_length=500,
+        blank=True,
+        help_text="The web address of the source, so readers of the report can open it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -441,6 +479,7 @@ class Report(Job):
 
     task_name = "cycles.tasks.report_render"
     build_function = "cycles.services.reports.report_build"
+    again_function = "cycles.services.reports.report_again"
     file_folder = "reports"
     requeue_after = timedelta(seconds=settings.REPORT_REQUEUE_SECONDS)
     give_up_after = timedelta(seconds=settings.REPORT_GIVE_UP_SECONDS)

@@ -102,4 +102,5 @@ urlpatterns = [
         name="report_download",
     ),
     path(on_cycle + "reports/<int:report_pk>/retry/", reports.report_retry, name="report_retry"),
+    path(on_cycle + "reports/<int:report_pk>/row/", reports.report_row, name="report_row"),
 ]

@@ -20,6 +20,7 @@ SHORT_TEXT = 300
 SUMMARY_MAX = 4000
 QUOTE_MAX = 1000
 THEME_NAME_MAX = 80
+RECORD_CONSENT_NOTE_MAX = 1000
 
 
 class ActivityMethod(models.TextChoices):
@@ -71,6 +72,11 @@ class EngagementActivity(TenantModel):
     )
     participants = models.PositiveIntegerField("number of participants", null=True, blank=True)
     reach = models.JSONField("reach by population group", default=dict, blank=True)
+    # How the people there agreed to what they said being recorded. When filled in, insight
+    # recorded from this activity may rely on it instead of a tick per insight.
+    record_consent_note = models.TextField(
+        "how consent to record was gathered", max_length=RECORD_CONSENT_NOTE_MAX, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -128,6 +134,15 @@ class Sensitivity(models.TextChoices):
     SENSITIVE = "sensitive", "Sensitive"
 
 
+class RecordConsent(models.TextChoices):
+    """How the speaker agreed to what they said being recorded. Blank: no record of it (all
+    insight captured before consent to record was asked), so it is never quoted publicly."""
+
+    NOT_RECORDED = "", "Not recorded"
+    IN_PERSON = "in_person", "They agreed to this being recorded"
+    ACTIVITY = "activity", "Covered by the activity's consent note"
+
+
 class ClosureState(models.TextChoices):
     """Where an insight stands: worked out from its fields (Insight.closure_state and the
     conditions in selectors/insight.py), never stored."""
@@ -143,6 +158,11 @@ class Insight(TenantModel):
     Attribution: `contributor_name` may only be stored with a recorded consent to be
     credited (`credit_consent_at`); otherwise the insight shows as from "a community
     member". The check constraint holds that even against code that skips the service.
+
+    Consent to record: `record_consent` says how the speaker agreed to what they said being
+    recorded (at capture, or covered by the activity's `record_consent_note`), stamped with
+    when and by whom. Insight without it stays usable inside the organisation but is never
+    quoted publicly (public page, report-backs).
 
     Closure: an insight is answered when `answered_at` is set (by whatever answers it: a
     priority, an action or a report-back, see selectors.insight.answered()) or out of scope when
@@ -169,6 +189,13 @@ class Insight(TenantModel):
     contributor_name = models.CharField("contributor's name", max_length=150, blank=True)
     credit_consent_at = models.DateTimeField(null=True, blank=True)
     credit_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    record_consent = models.CharField(
+        "consent to record", max_length=10, choices=RecordConsent.choices, blank=True, default=""
+    )
+    record_consent_at = models.DateTimeField(null=True, blank=True)
+    record_consent_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     # Kept apart from created_at: the feedback-loop latency counts days from capture to a
@@ -200,6 +227,11 @@ class Insight(TenantModel):
                 "consent to be credited.",
             ),
             models.CheckConstraint(
+                condition=Q(record_consent="", record_consent_at__isnull=True)
+                | (~Q(record_consent="") & Q(record_consent_at__isnull=False)),
+                name="insight_record_consent_has_date",
+            ),
+            models.CheckConstraint(
                 condition=Q(out_of_scope_at__isnull=True, out_of_scope_reason="")
                 | (Q(out_of_scope_at__isnull=False) & ~Q(out_of_scope_reason="")),
                 name="insight_out_of_scope_has_reason",
@@ -226,6 +258,11 @@ class Insight(TenantModel):
         if self.contributor_name and self.credit_consent_at:
             return self.contributor_name
         return "A community member"
+
+    @property
+    def may_be_quoted_publicly(self) -> bool:
+        """Only what someone agreed to have recorded is ever quoted in public."""
+        return bool(self.record_consent)
 
     @property
     def closure_state(self) -> ClosureState:

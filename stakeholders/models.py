@@ -38,6 +38,25 @@ class Sector(models.TextChoices):
 SYSTEM_SECTORS = frozenset({Sector.VCSE, Sector.NHS, Sector.LOCAL_AUTHORITY})
 
 
+class Confidentiality(models.TextChoices):
+    """Who may read a steering-group meeting's record (agenda, minutes, attendees) or a
+    decision. One rule decides it, in `selectors/steering.py` (see "Confidentiality of
+    steering-group records" in docs/DEVELOPING.md): every page, PDF, notification and
+    export reads through it.
+
+    - MEMBERS: the group's members who use T2A (a seat held by a member of the
+      organisation), the cycle's engagement lead and the chair. Not other community leads,
+      governance members or admins.
+    - ORGANISATION: everyone in the organisation who may open the cycle's steering group.
+    - PUBLIC_SUMMARY: the same inside T2A, and it may also appear in what leaves the
+      organisation (the case-for-change PDF for governance boards).
+    """
+
+    MEMBERS = "members", "Steering-group members only"
+    ORGANISATION = "organisation", "The organisation"
+    PUBLIC_SUMMARY = "public_summary", "May be summarised publicly"
+
+
 class Channel(models.TextChoices):
     EMAIL = "email", "Email"
     PHONE = "phone", "Phone"
@@ -70,6 +89,13 @@ class ConsentBasis(models.TextChoices):
     LEGITIMATE_INTERESTS = "legitimate_interests", "Legitimate interests"
     PUBLIC_TASK = "public_task", "Public task"
     CONTRACT = "contract", "Contract"
+
+
+class NamingOutput(models.TextChoices):
+    """What a person may agree to be named in; each value is the Stakeholder field."""
+
+    REPORTS = "named_in_reports", "Governance reports (PDF)"
+    PUBLIC_PAGE = "named_on_public_page", "The public page"
 
 
 one_to_five = [MinValueValidator(1), MaxValueValidator(5)]
@@ -131,6 +157,27 @@ class Stakeholder(TenantModel):
         related_name="+",
     )
 
+    # Consent to be named in what leaves the organisation, separate from consent to hold
+    # contact details: for which outputs, who gave it (the person, or who agreed for
+    # them), when, and the member who recorded it (stamped by the service). A person is
+    # named in a governance report or on the public page only with it; places and
+    # organisations are named without it.
+    named_in_reports = models.BooleanField("May be named in governance reports", default=False)
+    named_on_public_page = models.BooleanField("May be named on the public page", default=False)
+    naming_consent_given_by = models.CharField(
+        "Who gave consent to be named", max_length=200, blank=True
+    )
+    naming_consent_date = models.DateField(
+        "Date consent to be named was given", null=True, blank=True
+    )
+    naming_consent_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
     # Privacy: when the person's data was erased on request (and by whom), and when the
     # organisation's retention setting last removed their contact details. What was
     # removed is deliberately not recorded anywhere.
@@ -167,6 +214,16 @@ class Stakeholder(TenantModel):
                 violation_error_message="Contact details can only be saved with a recorded "
                 "consent: its date, basis and who recorded it.",
             ),
+            models.CheckConstraint(
+                condition=Q(named_in_reports=False, named_on_public_page=False)
+                | (
+                    Q(naming_consent_date__isnull=False, naming_consent_recorded_by__isnull=False)
+                    & ~Q(naming_consent_given_by="")
+                ),
+                name="stakeholder_naming_needs_consent",
+                violation_error_message="A stakeholder can only be named with a recorded "
+                "consent to be named: who gave it, when and who recorded it.",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -179,6 +236,15 @@ class Stakeholder(TenantModel):
     @property
     def has_contact_details(self) -> bool:
         return bool(self.email or self.phone or self.address)
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == Kind.PERSON
+
+    @property
+    def naming_outputs(self) -> list[str]:
+        """Where this person agreed to be named, as labels ([] for nowhere)."""
+        return [label for value, label in NamingOutput.choices if getattr(self, value)]
 
     @property
     def trusted_tags(self) -> list[str]:
@@ -212,11 +278,17 @@ STAKEHOLDER_FIELDS = (
     "consent_date",
     "consent_basis",
     "contact_owner",
+    "named_in_reports",
+    "named_on_public_page",
+    "naming_consent_given_by",
+    "naming_consent_date",
 )
 STAKEHOLDER_NOT_RECORDED = {
     "id": "The register's own number.",
     "organisation": "Set from the organisation whose register it is.",
     "consent_recorded_by": "Stamped by the service: the member who recorded the consent.",
+    "naming_consent_recorded_by": "Stamped by the service: the member who recorded the "
+    "consent to be named.",
     "erased_at": "Set by erasure (services/privacy.py).",
     "erased_by": "Set by erasure (services/privacy.py).",
     "contact_details_removed_at": "Set by the retention sweep (services/retention.py).",
@@ -263,11 +335,20 @@ class SteeringGroupMember(TenantModel):
     )
     sector = models.CharField(max_length=20, choices=Sector.choices)
     role = models.CharField("Role on the group", max_length=120, blank=True)
+    # The chair, with the cycle's engagement lead, decides who may read each meeting's
+    # record and each decision (Confidentiality).
+    is_chair = models.BooleanField("Chair of the group", default=False)
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["sector", "pk"]
         constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cycle"],
+                condition=Q(is_chair=True),
+                name="steering_member_one_chair",
+                violation_error_message="The steering group already has a chair.",
+            ),
             models.CheckConstraint(
                 condition=Q(stakeholder__isnull=False, user__isnull=True)
                 | Q(stakeholder__isnull=True, user__isnull=False),
@@ -305,6 +386,15 @@ class SteeringMeeting(TenantModel):
     attendees = models.ManyToManyField(SteeringGroupMember, blank=True, related_name="meetings")
     agenda = models.TextField(blank=True)
     minutes = models.TextField(blank=True)
+    # Covers the agenda, the minutes and who attended; each decision has its own level.
+    # New meetings start closed: a record shared too narrowly can be opened with one
+    # change, one shared too widely cannot be taken back.
+    confidentiality = models.CharField(
+        "Who may read the agenda, minutes and attendees",
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.MEMBERS,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -320,13 +410,21 @@ class SteeringDecision(TenantModel):
     # Denormalised from the meeting so the cycle page lists decisions with one query.
     cycle = models.ForeignKey("cycles.Cycle", on_delete=models.CASCADE, related_name="+")
     text = models.TextField("Decision")
+    confidentiality = models.CharField(
+        "Who may read this decision",
+        max_length=20,
+        choices=Confidentiality.choices,
+        default=Confidentiality.MEMBERS,
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-meeting__held_on", "-pk"]
 
     def __str__(self) -> str:
-        return self.text[:60]
+        # Never the text: this name is kept in the audit trail and shown to readers who
+        # may not read a confidential decision.
+        return f"Steering group decision {self.pk}" if self.pk else "Steering group decision"
 
 
 class Conversation(TenantModel):

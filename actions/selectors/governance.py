@@ -1,5 +1,6 @@
 """Reads for the governance dashboards, per organisation and per cycle: actions by status,
-progress updates overdue, escalations waiting for a decision and the trust indicators.
+progress updates overdue, escalations waiting for a decision, the trust indicators and
+the progress of actions measured by a number.
 
 The dashboard lists the first few rows of each kind with a count of all of them, so its
 cost stays flat however many actions the organisation has.
@@ -13,9 +14,10 @@ from django.db.models import Count, QuerySet
 from cycles.models import Cycle
 from t2a.models import Membership, Organisation
 
-from ..models import Action, ActionStatus
+from ..models import Action, ActionStatus, MeasureKind
 from .escalations import escalations_visible_to
 from .indicators import TrustIndicators, trust_indicators_cached
+from .measures import measured_progress, readings_by_action
 from .progress import actions_overdue_for_update
 
 LIST_LIMIT = 20
@@ -49,6 +51,11 @@ def governance_dashboard(
     )
     for action in overdue_rows:
         action.days_overdue = (today - action.update_due_on).days
+    numeric = actions.filter(measure_kind=MeasureKind.NUMERIC)
+    measured = list(numeric.select_related("plan__cycle").order_by("due_date", "pk")[:LIST_LIMIT])
+    readings = readings_by_action(a.pk for a in measured) if measured else {}
+    for action in measured:
+        action.progress = measured_progress(action, readings.get(action.pk, []))
     return {
         "cycle": cycle,
         "cycles": cycles,
@@ -57,6 +64,8 @@ def governance_dashboard(
         "action_total": actions.count(),
         "overdue": overdue_rows,
         "overdue_total": overdue.count(),
+        "measured": measured,
+        "measured_total": numeric.count() if len(measured) == LIST_LIMIT else len(measured),
         "escalations": list(open_escalations[:LIST_LIMIT]),
         "escalation_total": open_escalations.count(),
         "indicators": trust_indicators_cached(

@@ -5,6 +5,8 @@ trust indicators, the evaluation itself and the ripple-effect map.
 """
 
 from collections import Counter
+from datetime import date
+from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
@@ -13,9 +15,11 @@ from cycles.models import Cycle
 from cycles.selectors.reports import iso_date, person_name
 from t2a.models import Membership, Role
 
-from ..models import Action, ActionPlan, Priority, SignOff
+from ..models import Action, ActionPlan, MeasureKind, Priority, SignOff
+from .content import number_text
 from .evaluation import evaluation_for, evaluation_sections
 from .indicators import sparkline, trust_indicators
+from .measures import MeasuredProgress, Reading, amount, readings_by_action
 from .ripple import build_tree, effects_of, legend_svg, nested, print_fit, ripple_svg, tree_rows
 
 # The ripple-effect map on an A4 page inside report.css's margins, leaving room for the
@@ -52,7 +56,7 @@ def action_plan(cycle: Cycle) -> dict:
             "due_date": iso_date(a.due_date),
             "status": a.get_status_display(),
             "in_scope": a.in_scope,
-            "target": a.target,
+            "target": amount(a.target_value, a.measure_unit) if a.is_numeric else a.target,
         }
         for a in Action.objects.filter(plan=plan)
         .select_related("priority", "owner")
@@ -69,6 +73,47 @@ def action_plan(cycle: Cycle) -> dict:
         "actions": actions,
         "action_statuses": [{"status": s, "count": n} for s, n in sorted(statuses.items())],
     }
+
+
+def measured_targets(cycle: Cycle) -> dict | None:
+    """Each action measured by a number: baseline, target and every value measured (None
+    when no action is)."""
+    found = list(
+        Action.objects.filter(plan__cycle=cycle, measure_kind=MeasureKind.NUMERIC).order_by(
+            "due_date", "pk"
+        )
+    )
+    if not found:
+        return None
+    readings = readings_by_action(a.pk for a in found)
+    return {
+        "actions": [
+            {
+                "title": a.title,
+                "metric": a.metric,
+                "unit": a.measure_unit,
+                "baseline": number_text(a.baseline_value),
+                "target": number_text(a.target_value),
+                "readings": [
+                    {"on": r.on.isoformat(), "value": number_text(r.value)}
+                    for r in readings.get(a.pk, [])
+                ],
+            }
+            for a in found
+        ]
+    }
+
+
+def measured_target_charts(section: dict) -> dict:
+    """Each action's progress: the percentage in words and its line."""
+    rows = []
+    for a in section["actions"]:
+        progress = MeasuredProgress(
+            a["metric"], a["unit"], Decimal(a["baseline"]), Decimal(a["target"]),
+            tuple(Reading(date.fromisoformat(r["on"]), Decimal(r["value"])) for r in a["readings"]),
+        )  # fmt: skip
+        rows.append({"title": a["title"], "progress": progress})
+    return {"rows": rows}
 
 
 def signoffs(cycle: Cycle) -> dict:

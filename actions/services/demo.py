@@ -8,13 +8,14 @@ listening demo's report-back reports what was done; with `large`, the organisati
 cycles share 1,000 actions between them.
 """
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.utils import timezone
 from django_scopes import scope
 
 from cycles.models import Cycle
 from cycles.services.demo import MATERNITY_SLUG
+from cycles.services.versions import cycle_changed
 from feedback.models import Insight, ReportBack, Sensitivity, Theme
 from feedback.services.demo import REPORT_BACK_TITLE
 from feedback.services.report_backs import report_back_save
@@ -22,9 +23,11 @@ from t2a.models import Membership, Role
 from t2a.services.demo import DemoOrganisation
 
 from ..models import (
+    EXPLAINED_STATUSES,
     Action,
     ActionPlan,
     ActionStatus,
+    ApprovalRule,
     Decision,
     Evaluation,
     PlanStatus,
@@ -32,7 +35,11 @@ from ..models import (
     ProgressUpdate,
     RippleEffect,
     RippleLevel,
+    RoundStatus,
+    SignOff,
+    SignOffRound,
 )
+from ..selectors import content
 from .escalations import escalation_raise
 from .evaluation import evaluation_save
 from .plan import action_create, action_plan_move
@@ -124,10 +131,13 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
     today = timezone.localdate()
     priority_rank(cycle=cycle, lead=community, order=[priorities[i] for i in (0, 2, 1)])
     priorities_agree(
-        cycle=cycle, by=lead, priorities=priorities, agreed_on=today - timedelta(days=21)
+        cycle=cycle, by=lead, priorities=priorities, agreed_on=today - timedelta(days=AGREED)
     )
     actions = []
-    for index, title, measure, metric, baseline, target, due, in_scope, reason, _ in ACTIONS:
+    for index, title, measure, metric, baseline, target, due, in_scope, reason, status in ACTIONS:
+        # Delivery started the day the plan was signed off; what has not started yet starts
+        # in a fortnight (so it owes no progress update yet).
+        starts = SIGNED_OFF if status != ActionStatus.NOT_STARTED else -14
         actions.append(
             action_create(
                 cycle=cycle,
@@ -139,7 +149,7 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
                     "partners": "University Hospitals of Leicester\nSomali Women's Group"
                     if index == 1
                     else "University Hospitals of Leicester",
-                    "start_date": today - timedelta(days=14),
+                    "start_date": today - timedelta(days=starts),
                     "due_date": today + timedelta(days=due),
                     "community_measure": measure,
                     "specific_result": title,
@@ -204,6 +214,16 @@ def _report_back_what_we_did(demo: DemoOrganisation, cycle: Cycle) -> None:
     )
 
 
+# The maternity plan's history, in days before the day of seeding. The cycle started 150
+# days ago and its listening finished about 125 days ago (cycles' and feedback's demos);
+# priorities agreed, actions drafted, the plan sent to the community leads, approved and
+# signed off the same day, and delivery (and its progress updates) from then on.
+PRIORITIES_DRAFTED = 110
+AGREED = 100
+PLANNED = 95
+SENT = 80
+SIGNED_OFF = 75
+
 # (action index, days since its last progress update): with the default 28-day cadence and
 # ladder (0, 7, 14) the first is 15 days overdue (owner, engagement lead and the board, with
 # an escalation) and the second 8 (owner and engagement lead), so the first reminder sweep
@@ -212,17 +232,29 @@ LADDER_DEMO = [(0, 28 + 15), (1, 28 + 8)]
 
 
 def _backdate_for_the_ladder(cycle: Cycle, actions: list[Action]) -> None:
-    """Move the plan's history back: signed off two months ago, two updates now overdue."""
+    """Move the plan's history back: signed off (every approval, the round's record and the
+    plan, the same day) two and a half months ago, two updates now overdue."""
     now = timezone.now()
-    ActionPlan.objects.filter(cycle=cycle).update(signed_off_at=now - timedelta(days=60))
-    Action.objects.filter(pk__in=[a.pk for a in actions]).update(
-        created_at=now - timedelta(days=70)
-    )
+
+    def ago(days: int):
+        return now - timedelta(days=days)
+
+    Priority.objects.filter(cycle=cycle).update(created_at=ago(PRIORITIES_DRAFTED))
+    plans = ActionPlan.objects.filter(cycle=cycle)
+    plans.update(signed_off_at=ago(SIGNED_OFF))
+    plans.exclude(min_approvals_set_at=None).update(min_approvals_set_at=ago(SENT))
+    Action.objects.filter(pk__in=[a.pk for a in actions]).update(created_at=ago(PLANNED))
+    rounds = SignOffRound.objects.filter(plan__cycle=cycle)
+    rounds.update(sent_at=ago(SENT))
+    rounds.exclude(rule_set_at=None).update(rule_set_at=ago(SENT))
+    rounds.exclude(closed_at=None).update(closed_at=ago(SIGNED_OFF))
+    SignOff.objects.filter(round__plan__cycle=cycle).update(decided_at=ago(SIGNED_OFF))
     ProgressUpdate.objects.filter(action__in=actions).update(created_at=now - timedelta(days=10))
     for index, days in LADDER_DEMO:
         ProgressUpdate.objects.filter(action=actions[index]).update(
             created_at=now - timedelta(days=days)
         )
+    cycle_changed(cycle)
 
 
 def _seed_many(demo: DemoOrganisation) -> None:
@@ -231,8 +263,11 @@ def _seed_many(demo: DemoOrganisation) -> None:
         return
     lead = demo.people[Role.ENGAGEMENT_LEAD]
     per_cycle, extra = divmod(LARGE_ACTIONS, len(cycles))
-    statuses = [s for s in ActionStatus.values if s != ActionStatus.DROPPED]
-    start = date(2026, 1, 5)
+    # Paused and dropped actions need a reason for the public: the small demo shows those.
+    statuses = [s for s in ActionStatus.values if s not in EXPLAINED_STATUSES]
+    # Signed off before the oldest progress update (60 days ago), delivery from that day.
+    signed_off = timezone.now() - timedelta(days=90)
+    start = timezone.localdate(signed_off)
     rows = []
     for i, cycle in enumerate(cycles):
         priorities = _priorities(cycle, lead)
@@ -257,6 +292,32 @@ def _seed_many(demo: DemoOrganisation) -> None:
                 )
             )
     actions = Action.objects.bulk_create(rows, batch_size=500)
+    # Each plan is in delivery, so each was signed off: record the version the community
+    # agreed, which is what the public page shows.
+    by_plan: dict[int, list[Action]] = {}
+    for action in actions:
+        by_plan.setdefault(action.plan_id, []).append(action)
+    rounds = []
+    for plan_id, plan_actions in by_plan.items():
+        snap = content.snapshot(plan_actions)
+        rounds.append(
+            SignOffRound(
+                organisation=demo.organisation,
+                plan_id=plan_id,
+                version=1,
+                content_hash=content.content_hash(snap["content"]),
+                snapshot=snap,
+                status=RoundStatus.SIGNED_OFF,
+                sent_by=lead,
+                sent_at=signed_off - timedelta(days=7),
+                closed_at=signed_off,
+                approval_rule=ApprovalRule.ALL,
+            )
+        )
+    SignOffRound.objects.bulk_create(rounds)
+    ActionPlan.objects.filter(pk__in=list(by_plan), version=0).update(
+        version=1, signed_off_at=signed_off
+    )
     ProgressUpdate.objects.bulk_create(
         (
             ProgressUpdate(

@@ -1,8 +1,11 @@
 """Status colours for action and plan tags (no queries: views hand templates the data)."""
 
+from decimal import Decimal
+
 from django import template
 
 from actions.models import ActionStatus, PlanStatus
+from actions.selectors.measures import amount
 
 register = template.Library()
 
@@ -12,6 +15,7 @@ ACTION_TAGS = {
     ActionStatus.ON_TRACK: "green",
     ActionStatus.AT_RISK: "yellow",
     ActionStatus.OFF_TRACK: "red",
+    ActionStatus.PAUSED: "orange",
     ActionStatus.DONE: "blue",
     ActionStatus.DROPPED: "white",
 }
@@ -32,3 +36,9 @@ def action_tag(status: str) -> str:
 @register.filter
 def plan_tag(status: str) -> str:
     return f"nhsuk-tag--{PLAN_TAGS.get(status, 'grey')}"
+
+
+@register.filter
+def measure_amount(value: Decimal, unit: str) -> str:
+    """A measured number with its unit: "12.5 days", "40%"."""
+    return amount(value, unit)

@@ -62,11 +62,14 @@ def cycle_reports(cycle: Cycle) -> list[Report]:
 
 
 def get_report_for_request(
-    request: HttpRequest, cycle_pk: int, report_pk: int, *, status: str
+    request: HttpRequest, cycle_pk: int, report_pk: int, *, status: str | None = None
 ) -> Report:
-    """A report in `status` of a cycle this member may see; 404 otherwise."""
+    """A report (in `status`, if given) of a cycle this member may see; 404 otherwise."""
     cycle = get_cycle_for_request(request, cycle_pk)
-    report = get_object_or_404(Report, cycle=cycle, pk=report_pk, status=status)
+    found = Report.objects.filter(cycle=cycle).select_related("requested_by")
+    if status is not None:
+        found = found.filter(status=status)
+    report = get_object_or_404(found, pk=report_pk)
     report.cycle = cycle
     return report
 
@@ -89,6 +92,12 @@ def plain_number(value: Decimal | None) -> str:
     if value is None:
         return ""
     return f"{value.normalize():f}" if value == value.to_integral() else f"{value:f}".rstrip("0")
+
+
+def web_link(url: str) -> str:
+    """A link a report may make clickable: an http or https address ("" otherwise)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 # --- the report ------------------------------------------------------------------------------
@@ -172,7 +181,7 @@ def case_sources(cycle: Cycle) -> dict:
                 "publisher": s.publisher,
                 "published_on": iso_date(s.published_on),
                 "key_figure": s.key_figure,
-                "url": s.url,
+                "url": web_link(s.url),
             }
             for s in sources
         ]
@@ -198,6 +207,7 @@ def case_inequality_map(cycle: Cycle) -> dict:
                 "comparator_value": plain_number(r.comparator_value),
                 "comparator_label": r.comparator_label,
                 "source": r.source,
+                "source_url": web_link(r.source_url),
             }
             for r in rows
         ],

@@ -227,8 +227,8 @@ def _seed_previous_iteration(demo: DemoOrganisation, maternity: Cycle) -> None:
             organisation=demo.organisation,
             slug=PREVIOUS_SLUG,
             lead=lead,
-            start_date=today - timedelta(days=450),
-            target_date=today - timedelta(days=90),
+            start_date=today - timedelta(days=540),
+            target_date=today - timedelta(days=180),
             current_stage=5,
             **(MATERNITY | {"title": "Maternity and neonatal services in Leicester 2025"}),
         )
@@ -297,7 +297,9 @@ def _seed_maternity(demo: DemoOrganisation) -> Cycle:
             organisation=organisation,
             slug=MATERNITY_SLUG,
             lead=people[Role.ENGAGEMENT_LEAD],
-            start_date=today - timedelta(days=60),
+            # Long enough ago to have listened, agreed priorities and signed off a plan
+            # that has been in delivery for a couple of months (see actions' demo).
+            start_date=today - timedelta(days=150),
             target_date=today + timedelta(days=300),
             **MATERNITY,
         )

@@ -2,6 +2,8 @@
 and reading what it holds."""
 
 import io
+import subprocess
+import tempfile
 import time
 
 from django.urls import reverse
@@ -9,8 +11,10 @@ from django_scopes import scope, scopes_disabled
 from pypdf import PdfReader
 
 from cycles.models import Report
+from cycles.selectors.reports import report_data, report_render_html
 from cycles.services.reports import report_request
 from t2a.models import JobStatus
+from t2a.pdf import pdf_render
 
 
 def pdf_text(content: bytes) -> tuple[str, int]:
@@ -50,3 +54,39 @@ def wait_done(report_pk: int, timeout: float = 60) -> Report:
             return report
         time.sleep(0.3)
     raise AssertionError(f"report {report_pk} still {report.status}")
+
+
+def render_report(org, cycle, kind) -> bytes:
+    """A real PDF of the cycle's report of `kind`, made now in this process."""
+    with scope(organisation=org.pk):
+        return pdf_render(html=report_render_html(report_data(cycle, kind))).content
+
+
+def poppler(tool: str, content: bytes, *args: str) -> str:
+    """What a poppler tool (pdftotext, pdfinfo) prints for the PDF."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        extra = ["-"] if tool == "pdftotext" else []
+        done = subprocess.run(
+            [tool, *args, handle.name, *extra], capture_output=True, check=True, text=True
+        )
+    return done.stdout
+
+
+def pdftotext(content: bytes, *, layout: bool = False) -> str:
+    """The PDF's text as pdftotext reads it (it follows /ActualText), whitespace collapsed;
+    with `layout`, in the order it stands on the page, top to bottom."""
+    options = ["-enc", "UTF-8", *(["-layout"] if layout else [])]
+    return " ".join(poppler("pdftotext", content, *options).split())
+
+
+def link_uris(content: bytes) -> list[str]:
+    """The web addresses of the PDF's link annotations, page by page."""
+    uris = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for annotation in page.get("/Annots") or []:
+            action = annotation.get_object().get("/A")
+            if action is not None and action.get("/S") == "/URI":
+                uris.append(str(action["/URI"]))
+    return uris

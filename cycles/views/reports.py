@@ -31,10 +31,10 @@ def report_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
             return redirect(_reports_url(request, cycle.pk))
         report, queued = services.report_request(cycle=cycle, kind=kind, requested_by=request.user)
         if queued:
+            # Its row says it is being made, and turns into the download link when it is
+            # ready (report_row): a message saying "being made" would outlive the truth.
             messages.success(
-                request,
-                f"Your {report.get_kind_display().lower()} is being made. "
-                "This page updates by itself.",
+                request, f"You asked for the {report.get_kind_display().lower()}: see below."
             )
         else:
             messages.info(
@@ -54,6 +54,19 @@ def report_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
         "cycles/reports/list.html#report_list" if request.htmx else "cycles/reports/list.html"
     )
     return render(request, template, context)
+
+
+@require_GET
+@allowed_by(policies.can_use_reports)
+def report_row(request: HttpRequest, cycle_pk: int, report_pk: int) -> HttpResponse:
+    """One report's row of the reports page, which a pending row polls (htmx) until the
+    report is made or has failed. Three queries: the membership, the cycle, the report."""
+    report = get_report_for_request(request, cycle_pk, report_pk)
+    if not request.htmx:
+        return redirect(_reports_url(request, cycle_pk))
+    return render(
+        request, "cycles/reports/list.html#report_row", {"cycle": report.cycle, "report": report}
+    )
 
 
 @require_POST

@@ -113,7 +113,9 @@ def get_insight_for_request(request: HttpRequest, insight_pk: int) -> Insight:
     """The insight, or 404 (also for sensitive insight the member may not read)."""
     return get_object_or_404(
         insights_visible_to(request.membership)
-        .select_related("cycle", "activity", "captured_by", "out_of_scope_by")
+        .select_related(
+            "cycle", "activity", "captured_by", "out_of_scope_by", "record_consent_recorded_by"
+        )
         .annotate(taken_up=taken_up_annotation()),
         pk=insight_pk,
     )

@@ -6,7 +6,7 @@ idempotent: a cycle that already has activities or insight is topped up, never d
 With `large`, the organisation's cycles share 5,000 insights between them.
 """
 
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 from django_scopes import scope
@@ -27,6 +27,7 @@ from ..models import (
     InsightTheme,
     PublicPage,
     PulseResponse,
+    RecordConsent,
     ReportBack,
     Sensitivity,
     Theme,
@@ -49,19 +50,22 @@ THEMES = [
     "Appointment times",
 ]
 
-# (title, method, days after the cycle started, start time, status, community-led, venue text)
+# (title, method, days after the cycle started (for a planned one, days from today), start
+#  time, status, community-led, where: a demo Trusted Place's name, or free text)
 ACTIVITIES = [
     (
         "Pop-up at the Highfields library",
-        ActivityMethod.POP_UP, 10, time(10, 30), ActivityStatus.HELD, True, "",
+        ActivityMethod.POP_UP, 10, time(10, 30), ActivityStatus.HELD, True, "Highfields Library",
     ),
     (
         "Conversation café for Somali mothers",
-        ActivityMethod.CONVERSATION_CAFE, 18, time(13), ActivityStatus.HELD, True, "",
+        ActivityMethod.CONVERSATION_CAFE, 18, time(13), ActivityStatus.HELD, True,
+        "Al-Noor Community Centre",
     ),
     (
         "Young parents' group in Braunstone",
-        ActivityMethod.PEER_LED_GROUP, 25, time(18, 0), ActivityStatus.HELD, False, "",
+        ActivityMethod.PEER_LED_GROUP, 25, time(18, 0), ActivityStatus.HELD, False,
+        "Braunstone children's centre",
     ),
     (
         "Online listening session",
@@ -69,7 +73,7 @@ ACTIVITIES = [
     ),
     (
         "Home-based small group",
-        ActivityMethod.HOME_GROUP, 70, time(11, 0), ActivityStatus.PLANNED, True, "A host's home",
+        ActivityMethod.HOME_GROUP, 14, time(11, 0), ActivityStatus.PLANNED, True, "A host's home",
     ),
 ]  # fmt: skip
 
@@ -150,7 +154,10 @@ def seed(demo: DemoOrganisation, *, large: bool) -> None:
         cycles = list(Cycle.objects.order_by("pk").prefetch_related("community_leads"))
         if not cycles:
             return
-        venues = list(trusted_places(organisation=demo.organisation).order_by("name")[:5])
+        places = trusted_places(organisation=demo.organisation).filter(
+            name__in=[a[6] for a in ACTIVITIES]
+        )
+        venues = {v.name: v for v in places}
         actor = demo.people[Role.COMMUNITY_LEAD]
         if large:
             share, extra = divmod(LARGE_INSIGHTS, len(cycles))
@@ -176,22 +183,28 @@ def _activities(cycle: Cycle, venues, plan) -> list[EngagementActivity]:
     existing = {a.title: a for a in EngagementActivity.objects.filter(cycle=cycle)}
     leads = list(cycle.community_leads.all())
     groups = cycle.population_groups or []
+    today = timezone.localdate()
     made = []
-    for n, (title, method, days, starts_at, status, community_led, venue_text) in enumerate(plan):
+    for n, (title, method, days, starts_at, status, community_led, where) in enumerate(plan):
         activity = existing.get(title)
         if activity is None:
             held = status == ActivityStatus.HELD
             participants = 8 + 3 * n if held else None
-            venue = venues[n % len(venues)] if venues and not venue_text else None
+            venue = venues.get(where)
+            if status == ActivityStatus.PLANNED:
+                held_on = today + timedelta(days=days)
+            else:
+                # What happened happened in the past, whenever the cycle started.
+                held_on = min(_start(cycle) + timedelta(days=days), today - timedelta(days=1))
             activity = EngagementActivity.objects.create(
                 organisation_id=cycle.organisation_id,
                 cycle=cycle,
                 title=title,
                 method=method,
-                held_on=_start(cycle) + timedelta(days=days),
+                held_on=held_on,
                 starts_at=starts_at,
                 venue=venue,
-                venue_text=venue_text or ("" if venue else "Community centre"),
+                venue_text="" if venue else where,
                 community_led=community_led,
                 languages="English, Somali, Gujarati" if community_led else "English",
                 access_adaptations="Step-free access; interpreters; crèche" if held else "",
@@ -230,7 +243,13 @@ def _story_insights(cycle: Cycle, activities, themes, demo: DemoOrganisation) ->
     now = timezone.now()
     for n, (summary, quote, theme_indexes, sensitive, name, out_of_scope) in enumerate(INSIGHTS):
         activity = held[n % len(held)] if held else None
+        # Written up the day after the activity it was heard at, never later than now.
         captured_at = now - timedelta(days=20 - n)
+        if activity is not None:
+            heard = datetime.combine(activity.held_on, activity.starts_at or time(12))
+            captured_at = min(
+                timezone.make_aware(heard) + timedelta(days=1, hours=n), now - timedelta(hours=1)
+            )
         insight = Insight.objects.create(
             organisation_id=cycle.organisation_id,
             cycle=cycle,
@@ -242,6 +261,9 @@ def _story_insights(cycle: Cycle, activities, themes, demo: DemoOrganisation) ->
             contributor_name=name,
             credit_consent_at=captured_at if name else None,
             credit_consent_recorded_by=lead if name else None,
+            record_consent=RecordConsent.IN_PERSON,
+            record_consent_at=captured_at,
+            record_consent_recorded_by=lead,
             captured_at=captured_at,
             captured_by=lead,
             out_of_scope_at=now if out_of_scope else None,
@@ -271,6 +293,8 @@ def _bulk_insights(cycle: Cycle, activities, themes, wanted: int, actor) -> None
                 sensitivity=Sensitivity.SENSITIVE if n % 25 == 0 else Sensitivity.NORMAL,
                 captured_at=now - timedelta(hours=n),
                 captured_by=actor,
+                record_consent=RecordConsent.IN_PERSON,
+                record_consent_at=now - timedelta(hours=n),
                 out_of_scope_at=now if n % 7 == 0 else None,
                 out_of_scope_reason="Outside what this cycle can change." if n % 7 == 0 else "",
             )

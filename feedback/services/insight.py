@@ -11,9 +11,10 @@ from django.db.models import DateTimeField, F, QuerySet, Value
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from cycles.services.versions import cycle_changed
 from t2a.models import User
 
-from ..models import SHORT_TEXT, Insight
+from ..models import SHORT_TEXT, Insight, RecordConsent
 from .themes import insight_themes_set, theme_names_errors, theme_names_resolve
 
 NAME_NEEDS_CONSENT = (
@@ -21,11 +22,27 @@ NAME_NEEDS_CONSENT = (
     "the name empty and the insight will show as from \u201ca community member\u201d."
 )
 
+RECORD_NEEDS_CONSENT = (
+    "Tick that they agreed to this being recorded. If they did not agree, do not record it."
+)
 
-def insight_errors(insight: Insight, *, credit_consent: bool, theme_names: list[str]) -> dict:
+
+def activity_covers_recording(insight: Insight) -> bool:
+    """The insight's activity notes how everyone there agreed to being recorded."""
+    activity = insight.activity
+    return activity is not None and bool(activity.record_consent_note.strip())
+
+
+def insight_errors(
+    insight: Insight, *, credit_consent: bool, theme_names: list[str], record_consent: bool = True
+) -> dict:
     errors: dict[str, list[str]] = {}
     if insight.contributor_name.strip() and not credit_consent:
         errors["credit_consent"] = [NAME_NEEDS_CONSENT]
+    # New insight needs consent to record; insight captured before it was asked may be
+    # edited without it (it is then never quoted publicly).
+    if insight.pk is None and not record_consent and not activity_covers_recording(insight):
+        errors["record_consent"] = [RECORD_NEEDS_CONSENT]
     activity = insight.activity
     if activity is not None and activity.cycle_id != insight.cycle_id:
         errors["activity"] = ["Choose an activity of this cycle."]
@@ -38,17 +55,45 @@ def insight_errors(insight: Insight, *, credit_consent: bool, theme_names: list[
     return errors
 
 
+def _stamp_record_consent(insight: Insight, *, record_consent: bool, actor: User) -> None:
+    if record_consent:
+        basis = RecordConsent.IN_PERSON
+    elif activity_covers_recording(insight):
+        basis = RecordConsent.ACTIVITY
+    else:
+        basis = RecordConsent.NOT_RECORDED
+    if basis == insight.record_consent:
+        return
+    insight.record_consent = basis
+    insight.record_consent_at = timezone.now() if basis else None
+    insight.record_consent_recorded_by = actor if basis else None
+
+
 @transaction.atomic
 def insight_save(
-    *, insight: Insight, theme_names: list[str], credit_consent: bool, actor: User
+    *,
+    insight: Insight,
+    theme_names: list[str],
+    credit_consent: bool,
+    actor: User,
+    record_consent: bool = False,
 ) -> Insight:
-    """Capture new insight or save changes, with its themes; refuse a name without consent.
+    """Capture new insight or save changes, with its themes; refuse a name without consent
+    to be credited, and new insight without consent to record.
 
-    Consent to be credited is stamped with when and by whom it was recorded; removing the
+    Consent to record is either ticked ("they agreed to this being recorded") or covered
+    by the activity's note of how consent was gathered; either is stamped with when and by
+    whom it was recorded. Consent to be credited is stamped the same way; removing the
     name removes the consent record with it.
     """
     insight.contributor_name = insight.contributor_name.strip()
-    errors = insight_errors(insight, credit_consent=credit_consent, theme_names=theme_names)
+    errors = insight_errors(
+        insight,
+        credit_consent=credit_consent,
+        theme_names=theme_names,
+        record_consent=record_consent,
+    )
+    _stamp_record_consent(insight, record_consent=record_consent, actor=actor)
     if insight.contributor_name:
         before = (
             Insight.objects.filter(pk=insight.pk).values_list("contributor_name", flat=True).first()
@@ -65,7 +110,14 @@ def insight_save(
     if insight.pk is None:
         insight.captured_by = actor
     try:
-        insight.full_clean(exclude=["captured_by", "credit_consent_recorded_by", "out_of_scope_by"])
+        insight.full_clean(
+            exclude=[
+                "captured_by",
+                "credit_consent_recorded_by",
+                "record_consent_recorded_by",
+                "out_of_scope_by",
+            ]
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -76,6 +128,7 @@ def insight_save(
         insight=insight,
         themes=theme_names_resolve(cycle=insight.cycle, names=theme_names, actor=actor),
     )
+    cycle_changed(insight.cycle_id)
     return insight
 
 
@@ -89,8 +142,16 @@ def insight_mark_out_of_scope(*, insight: Insight, reason: str, actor: User) -> 
     insight.out_of_scope_at = timezone.now()
     insight.out_of_scope_reason = reason
     insight.out_of_scope_by = actor
-    insight.full_clean(exclude=["captured_by", "credit_consent_recorded_by", "out_of_scope_by"])
+    insight.full_clean(
+        exclude=[
+            "captured_by",
+            "credit_consent_recorded_by",
+            "record_consent_recorded_by",
+            "out_of_scope_by",
+        ]
+    )
     insight.save(update_fields=["out_of_scope_at", "out_of_scope_reason", "out_of_scope_by"])
+    cycle_changed(insight.cycle_id)
     return insight
 
 
@@ -101,6 +162,7 @@ def insight_reopen(*, insight: Insight) -> Insight:
     insight.out_of_scope_reason = ""
     insight.out_of_scope_by = None
     insight.save(update_fields=["out_of_scope_at", "out_of_scope_reason", "out_of_scope_by"])
+    cycle_changed(insight.cycle_id)
     return insight
 
 
@@ -114,7 +176,10 @@ def insights_mark_answered(*, insights: QuerySet[Insight], note: str = "", at=No
     report-back answering hundreds of insights costs the same as one.
     """
     at = at or timezone.now()
-    return insights.filter(answered_at__isnull=True).update(
+    waiting = insights.filter(answered_at__isnull=True)
+    for cycle_id in waiting.order_by().values_list("cycle_id", flat=True).distinct():
+        cycle_changed(cycle_id)
+    return waiting.update(
         # Never before capture (the check constraint): an insight captured with a clock
         # slightly ahead still gets answered.
         answered_at=Greatest(Value(at, output_field=DateTimeField()), F("captured_at")),

@@ -20,6 +20,7 @@ from feedback.models import (
     InsightTheme,
     PublicPage,
     PulseResponse,
+    RecordConsent,
     ReportBack,
     Sensitivity,
     Theme,
@@ -56,6 +57,10 @@ def make_theme(cycle, name: str = "Transport") -> Theme:
 def make_insight(cycle, summary: str = "The bus stops before the clinic opens.", **fields):
     themes = fields.pop("themes", ())
     fields.setdefault("captured_at", timezone.now())
+    # Captured the way the form does it: the speaker agreed to it being recorded.
+    fields.setdefault("record_consent", RecordConsent.IN_PERSON)
+    if fields["record_consent"]:
+        fields.setdefault("record_consent_at", fields["captured_at"])
     with scopes_disabled():
         insight = Insight.objects.create(
             organisation_id=cycle.organisation_id, cycle=cycle, summary=summary, **fields

@@ -105,6 +105,7 @@ def _save_insight(request: HttpRequest, form: InsightForm, insight: Insight) -> 
             insight=insight,
             theme_names=form.theme_names(),
             credit_consent=form.cleaned_data["credit_consent"],
+            record_consent=form.cleaned_data["record_consent"],
             actor=request.user,
         )
     except ValidationError as exc:

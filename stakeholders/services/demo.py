@@ -13,6 +13,7 @@ from ..models import (
     AssetUse,
     CheckIn,
     Commitment,
+    Confidentiality,
     Conversation,
     RoleAgreement,
     Sector,
@@ -109,6 +110,14 @@ def _seed_maternity(demo: DemoOrganisation) -> None:
         hodan.consent_date, hodan.consent_basis = today - timedelta(days=40), "consent"
         hodan.consent_recorded_by, hodan.contact_owner = lead, community
         hodan.save()
+    if not hodan.named_in_reports:
+        # Hodan agreed to be named in reports; Pastor Grace has not been asked yet, so
+        # the case-for-change PDF counts her instead.
+        hodan.named_in_reports = True
+        hodan.naming_consent_given_by = "Hodan Ali"
+        hodan.naming_consent_date = today - timedelta(days=40)
+        hodan.naming_consent_recorded_by = community
+        hodan.save()
 
     if cycle is not None:
         members = [
@@ -124,7 +133,7 @@ def _seed_maternity(demo: DemoOrganisation) -> None:
                 cycle=cycle,
                 stakeholder=stakeholder,
                 user=user,
-                defaults={"sector": sector, "role": role},
+                defaults={"sector": sector, "role": role, "is_chair": role == "Community co-chair"},
             )
             seats.append(seat)
         meeting, created = SteeringMeeting.objects.get_or_create(
@@ -134,6 +143,7 @@ def _seed_maternity(demo: DemoOrganisation) -> None:
             defaults={
                 "held_on": today - timedelta(days=21),
                 "minutes": "The group agreed to listen first in places women already use.",
+                "confidentiality": Confidentiality.ORGANISATION,
             },
         )
         if created:
@@ -144,7 +154,11 @@ def _seed_maternity(demo: DemoOrganisation) -> None:
             "Pay community leads for their time at the Real Living Wage.",
         ):
             SteeringDecision.objects.get_or_create(
-                organisation=organisation, meeting=meeting, cycle=cycle, text=text
+                organisation=organisation,
+                meeting=meeting,
+                cycle=cycle,
+                text=text,
+                defaults={"confidentiality": Confidentiality.PUBLIC_SUMMARY},
             )
         SteeringMeeting.objects.get_or_create(
             organisation=organisation,

@@ -1,5 +1,7 @@
 """Platform services: organisations, memberships and invitations."""
 
+import re
+
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -7,24 +9,92 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django_scopes import scope
 
-from ..celery import enqueue_on_commit
-from ..models import Invitation, Membership, Organisation, Role, User, hash_token, new_token
+from ..models import (
+    Invitation,
+    Membership,
+    OldSlug,
+    Organisation,
+    Role,
+    User,
+    hash_token,
+    new_token,
+)
+from .emails import invitation_email_queue
+from .versions import organisation_changed
+
+# Words that name the site's own pages, or could be mistaken for them, in a web address.
+RESERVED_SLUGS = frozenset({
+    "about", "account", "accounts", "admin", "api", "app", "create", "dashboard", "delete",
+    "edit", "help", "home", "login", "logout", "me", "media", "new", "o", "p", "privacy",
+    "public", "register", "settings", "signin", "signup", "static", "support", "t2a", "www",
+})  # fmt: skip
+SLUG_FORMAT = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,58}[a-z0-9])$")
+
+
+def _slug_in_use(slug: str, *, organisation: Organisation | None) -> bool:
+    """Whether another organisation has `slug`, now or as an old address of its own."""
+    others = Organisation.objects.all()
+    old = OldSlug.objects.all()
+    if organisation is not None:
+        others = others.exclude(pk=organisation.pk)
+        old = old.exclude(organisation=organisation)
+    return others.filter(slug=slug).exists() or old.filter(slug=slug).exists()
+
+
+def organisation_slug_check(slug: str, *, organisation: Organisation | None = None) -> str:
+    """`slug` as an organisation's web address, or a ValidationError that says what is
+    wrong with it: its form, a reserved word, or another organisation's (old) address."""
+    slug = slug.strip().lower()
+    if not SLUG_FORMAT.match(slug) or "--" in slug:
+        raise ValidationError(
+            "Use 3 to 60 lowercase letters, numbers and single hyphens, starting and ending "
+            "with a letter or number, like northgate-icb."
+        )
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"‘{slug}’ is a word the site uses. Choose another.")
+    if _slug_in_use(slug, organisation=organisation):
+        raise ValidationError(
+            "Another organisation uses this web address, or used it before. Choose another."
+        )
+    return slug
 
 
 def organisation_unique_slug(*, name: str) -> str:
-    base = slugify(name)[:50] or "organisation"
+    base = slugify(name)[:50].strip("-") or "organisation"
+    if len(base) < 3 or base in RESERVED_SLUGS:
+        base = f"{base}-organisation"
     slug, n = base, 2
-    while Organisation.objects.filter(slug=slug).exists():
+    while _slug_in_use(slug, organisation=None):
         slug, n = f"{base}-{n}", n + 1
     return slug
 
 
 @transaction.atomic
-def organisation_create(*, name: str, brand_colour: str, creator: User) -> Organisation:
-    """Create an organisation whose creator becomes its first admin."""
-    organisation = Organisation(
-        name=name, slug=organisation_unique_slug(name=name), brand_colour=brand_colour
-    )
+def organisation_slug_change(*, organisation: Organisation, slug: str) -> Organisation:
+    """Give the organisation a new web address. The old one is kept as an OldSlug, so
+    old links send members on to the new one; going back to an old address of its own
+    takes it out of the history."""
+    slug = organisation_slug_check(slug, organisation=organisation)
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if slug == locked.slug:
+        return locked
+    OldSlug.objects.filter(organisation=locked, slug=slug).delete()
+    OldSlug.objects.create(organisation=locked, slug=locked.slug)
+    locked.slug = slug
+    locked.save(update_fields=["slug"])
+    organisation.slug = slug
+    organisation_changed(locked.pk)
+    return locked
+
+
+@transaction.atomic
+def organisation_create(
+    *, name: str, brand_colour: str, creator: User, slug: str = ""
+) -> Organisation:
+    """Create an organisation whose creator becomes its first admin. Without a `slug`, its
+    web address is made from its name."""
+    slug = organisation_slug_check(slug) if slug else organisation_unique_slug(name=name)
+    organisation = Organisation(name=name, slug=slug, brand_colour=brand_colour)
     organisation.full_clean()
     organisation.save()
     with scope(organisation=organisation.pk):
@@ -91,14 +161,25 @@ def invitation_create(
     )
     invitation.full_clean()
     invitation.save()
-    # The raw token travels only in the queued message and the email itself.
-    enqueue_on_commit(
-        "t2a.tasks.invitation_send",
-        organisation_id=organisation.pk,
-        invitation_id=invitation.pk,
-        token=token,
-    )
+    # The email is an outbox row in this transaction: if the invitation is saved, so is
+    # its email, whatever happens to the broker.
+    invitation_email_queue(invitation=invitation, token=token)
     return invitation, token
+
+
+@transaction.atomic
+def invitation_send_again(*, invitation: Invitation) -> Invitation:
+    """Email an open invitation again, with a new link: the old link stops working (only
+    a hash of a token is kept, and a sent email's body is emptied, so there is no old link
+    to send again)."""
+    locked = Invitation.objects.select_for_update().filter(pk=invitation.pk).first()
+    if locked is None or not locked.is_open:
+        raise ValidationError("This invitation has been used, withdrawn or has expired.")
+    token = new_token()
+    locked.token_hash = hash_token(token)
+    locked.save(update_fields=["token_hash"])
+    invitation_email_queue(invitation=locked, token=token)
+    return locked
 
 
 def invitation_for_token(*, organisation: Organisation, token: str) -> Invitation | None:

@@ -2,6 +2,9 @@
 
 import http.server
 import io
+import re
+import subprocess
+import tempfile
 import threading
 
 import pytest
@@ -78,3 +81,56 @@ def test_local_files_outside_static_are_never_read(payload):
     assert rendered.refused, "the fetcher should have refused the payload"
     assert b"root:" not in rendered.content
     assert b"SECRET_KEY" not in rendered.content
+
+
+def poppler(tool: str, content: bytes, *args: str) -> str:
+    """The output of a poppler tool (pdftotext, pdfinfo) run on the PDF."""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+        handle.write(content)
+        handle.flush()
+        done = subprocess.run(
+            [tool, *args, handle.name, *(["-"] if tool == "pdftotext" else [])],
+            capture_output=True,
+            check=True,
+            text=True,
+        )
+    return done.stdout
+
+
+NAMES = {
+    "Bengali": "সুমি বেগম",
+    "Arabic": "فاطمة الزهراء",
+    "Polish": "Zofia Wójcik-Łęcka",
+    "Welsh": "Siân Llŷr ap Gwŵr",
+}
+
+
+def test_pdfs_are_tagged_with_their_language_and_title():
+    rendered = pdf_render(
+        html='<html lang="en-GB"><head><title>Maternity: Case for change</title></head>'
+        "<body><h1>Maternity</h1><p>Report</p></body></html>"
+    )
+    info = poppler("pdfinfo", rendered.content)
+    assert re.search(r"^Tagged:\s+yes$", info, re.MULTILINE)
+    assert re.search(r"^Title:\s+Maternity: Case for change$", info, re.MULTILINE)
+    catalog = PdfReader(io.BytesIO(rendered.content)).trailer["/Root"]
+    assert catalog["/Lang"] == "en-GB"
+    assert "/StructTreeRoot" in catalog
+
+
+@pytest.mark.parametrize("script", NAMES)
+def test_a_name_in_every_script_extracts_as_written(script):
+    """The Bengali name once came out as "সু মি বেগমি": the font's ToUnicode map gave ম the
+    text "মি" of the first cluster that drew it."""
+    name = NAMES[script]
+    rendered = pdf_render(
+        html=f'<html lang="en-GB"><body><p>Trusted Voice: {name}.</p>'
+        f"<p><strong>{name}</strong></p></body></html>"
+    )
+    text = poppler("pdftotext", rendered.content, "-enc", "UTF-8")
+    # pdftotext marks right-to-left runs with embedding controls; they are not text.
+    lines = [line.strip("\u202a\u202b\u202c ") for line in text.splitlines()]
+    assert name in lines
+    # Within a sentence too (pdftotext puts a right-to-left name before the words it
+    # follows, which is its order, not the PDF's).
+    assert name in lines[0] and "Trusted Voice:" in lines[0]

@@ -136,6 +136,7 @@ HEADINGS = {
         ("report-backs", "Report-backs made"),
         ("indicators", "Trust indicators"),
         ("evaluation", "Evaluation"),
+        ("steering", "Steering group decisions"),
         ("evidence", "Evidence of success"),
         ("ripple", "Ripple-effect map"),
         ("pulse", "Trust pulse"),

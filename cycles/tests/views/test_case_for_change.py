@@ -3,6 +3,7 @@ sources and inequality-map rows. Staff write; every role on the cycle reads; a r
 another cycle is 404; bad input gets a clear message and saves nothing."""
 
 from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -141,11 +142,26 @@ def test_empty_required_case_sections(lead, cycle):
         {"inequality_addressed": "  ", "most_affected": "", "local_insight": "New insight"},
     )
     assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    assert "Enter the inequality being addressed." in response.content.decode()
     assert counts() == before
     with scopes_disabled():
         case = CaseForChange.objects.get(cycle=cycle)
     assert (case.inequality_addressed, case.local_insight) == ("Old text", "")
+
+
+def test_each_empty_section_says_once_what_is_missing(lead, cycle):
+    """Both required sections empty: the error summary names each one, not the same "This
+    field is required." twice, and each box says it once beside itself."""
+    response = lead.post(
+        cycle_url(cycle, "case-for-change/edit/"), {"inequality_addressed": "", "most_affected": ""}
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "This field is required." not in html
+    summary = html.split("nhsuk-error-summary__list")[1].split("</ul>")[0]
+    for message in ("Enter the inequality being addressed.", "Enter who is most affected and why."):
+        assert summary.count(message) == 1
+        assert html.count(message) == 2  # the summary's link and the message by the box
 
 
 def test_text_over_the_limit_is_refused_with_a_count(lead, cycle):
@@ -159,14 +175,19 @@ def test_text_over_the_limit_is_refused_with_a_count(lead, cycle):
     assert counts() == before
 
 
-def test_a_ten_megabyte_field_gets_a_friendly_400(lead, cycle):
+def test_a_ten_megabyte_field_shows_the_form_again_with_the_limit(lead, cycle):
     before = counts()
+    url = cycle_url(cycle, "case-for-change/edit/")
     response = lead.post(
-        cycle_url(cycle, "case-for-change/edit/"),
-        {"inequality_addressed": "x" * (10 * 1024 * 1024), "most_affected": "Them"},
+        url,
+        urlencode({"inequality_addressed": "x" * (10 * 1024 * 1024), "most_affected": "Them"}),
+        content_type="application/x-www-form-urlencoded",
+        follow=True,
     )
-    assert response.status_code == 400
-    assert "Sorry, we could not accept that" in response.content.decode()
+    assert response.redirect_chain == [(url, 302)]
+    page = response.content.decode()
+    assert "What you sent is bigger than 5 MB. Shorten it and try again." in page
+    assert 'name="inequality_addressed"' in page
     assert counts() == before
 
 

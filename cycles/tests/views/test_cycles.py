@@ -3,6 +3,8 @@
 governance members attached to a cycle read it and change nothing; those not attached get
 404."""
 
+from datetime import date
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -58,7 +60,9 @@ def test_cycle_pages_open_to_every_attached_role(client_for, users, cycle):
 
 def test_create_cycle(client_for, users, org):
     url = f"/o/{org.slug}/cycles/new/"
-    assert_role_matrix(client_for, users, url, get=STAFF, post=STAFF, data=CYCLE_DATA)
+    # A title of its own for each role: an open cycle's title cannot be taken twice.
+    data = lambda role: CYCLE_DATA | {"title": f"Diabetes care ({role})"}  # noqa: E731
+    assert_role_matrix(client_for, users, url, get=STAFF, post=STAFF, data=data)
 
 
 def test_edit_cycle(client_for, users, cycle):
@@ -251,14 +255,17 @@ def test_list_filters_and_search(lead, org, users):
 def test_new_cycle_gets_a_unique_slug_that_survives_renaming(lead, org):
     data = {"title": "Maternity", "inequality": "Gap", "place": "Leicester", "status": "draft"}
     lead.post(f"/o/{org.slug}/cycles/new/", data)
+    with scopes_disabled():
+        # Closed, so its title may be used again (an open cycle's may not).
+        Cycle.objects.filter(slug="maternity").update(status="closed")
     lead.post(f"/o/{org.slug}/cycles/new/", data)
     with scopes_disabled():
         slugs = sorted(Cycle.objects.values_list("slug", flat=True))
         assert slugs == ["maternity", "maternity-2"]
-        cycle = Cycle.objects.get(slug="maternity")
+        cycle = Cycle.objects.get(slug="maternity-2")
     lead.post(cycle_url(cycle, "edit/"), data | {"title": "Maternity renamed"})
     with scopes_disabled():
-        assert Cycle.objects.get(pk=cycle.pk).slug == "maternity"
+        assert Cycle.objects.get(pk=cycle.pk).slug == "maternity-2"
 
 
 # Query counts -----------------------------------------------------------------------------
@@ -294,3 +301,74 @@ def test_cycle_list_and_home_queries_do_not_grow(
     with django_assert_max_num_queries(small["home"]):
         assert client.get(cycle_url(first)).status_code == 200
     print(f"\nquery counts for {role}: {small}")
+
+
+# Telling cycles apart ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "Diabetes care in Spinney Hills",
+        "  diabetes CARE in  spinney hills ",
+        "Diabetes\u200b care in Spinney Hills",
+    ],
+)
+def test_a_title_an_open_cycle_has_is_refused(client_for, users, org, typed):
+    make_cycle(org, "Diabetes care in Spinney Hills", status="active")
+    before = counts()
+    response = client_for(users[Role.ENGAGEMENT_LEAD]).post(
+        f"/o/{org.slug}/cycles/new/", CYCLE_DATA | {"title": typed}
+    )
+    assert response.status_code == 400
+    assert "<title>Error: " in response.text
+    assert response.text.count("An open cycle is already called") == 2  # summary and field
+    assert counts() == before
+
+
+def test_a_closed_cycles_title_may_be_used_again(client_for, users, org):
+    make_cycle(org, "Diabetes care in Spinney Hills", status="closed")
+    response = client_for(users[Role.ADMIN]).post(f"/o/{org.slug}/cycles/new/", CYCLE_DATA)
+    assert response.status_code == 302
+
+
+def test_renaming_a_cycle_to_an_open_cycles_title_is_refused(client_for, users, org, cycle):
+    make_cycle(org, "Diabetes care in Spinney Hills", status="draft")
+    data = CYCLE_DATA | {"community_leads": [users[Role.COMMUNITY_LEAD].pk]}
+    response = client_for(users[Role.ADMIN]).post(cycle_url(cycle, "edit/"), data)
+    assert response.status_code == 400
+    assert "An open cycle is already called" in response.text
+    with scopes_disabled():
+        cycle.refresh_from_db()
+    assert cycle.title == "Maternity in Northgate"
+    # Keeping its own title is no clash.
+    same = CYCLE_DATA | {"title": cycle.title}
+    assert client_for(users[Role.ADMIN]).post(cycle_url(cycle, "edit/"), same).status_code == 302
+
+
+def test_cycles_of_the_same_title_are_told_apart_in_the_list_and_on_the_home_page(
+    client_for, users, org
+):
+    first = make_cycle(
+        org,
+        "Maternity voices",
+        status="closed",
+        lead=users[Role.ENGAGEMENT_LEAD],
+        start_date=date(2025, 1, 6),
+        target_date=date(2025, 12, 19),
+    )
+    make_cycle(
+        org,
+        "Maternity voices",
+        status="active",
+        lead=users[Role.ENGAGEMENT_LEAD],
+        previous_iteration=first,
+        iteration=2,
+        start_date=date(2026, 1, 5),
+    )
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    listed = client.get(f"/o/{org.slug}/cycles/").text
+    assert "Iteration 1, 6 January 2025 to 19 December 2025, closed" in listed
+    assert "Iteration 2, from 5 January 2026" in listed
+    home = client.get(f"/o/{org.slug}/").text
+    assert "Iteration 2, from 5 January 2026" in home

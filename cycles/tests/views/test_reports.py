@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from cycles.models import Report, ReportKind
@@ -137,3 +138,108 @@ def test_reports_page_query_count_is_flat(
             )  # fmt: skip
     with django_assert_max_num_queries(len(one)):
         assert lead.get(list_url(org, cycle)).status_code == 200
+
+
+# The row that updates itself --------------------------------------------------------------
+
+
+def _pending_report(org, cycle, by) -> Report:
+    with scopes_disabled():
+        return Report.objects.create(
+            organisation=org, cycle=cycle, kind=ReportKind.CASE_FOR_CHANGE, data_hash="c" * 64,
+            requested_by=by, status=JobStatus.QUEUED,
+        )  # fmt: skip
+
+
+def _row_url(org, cycle, report) -> str:
+    return reverse("cycles:report_row", args=[org.slug, cycle.pk, report.pk])
+
+
+def test_a_pending_row_turns_into_the_download_link_by_itself(org, users, client_for):
+    cycle = make_stage_one_cycle(org, users)
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    report = _pending_report(org, cycle, users[Role.ADMIN])
+    page = lead.get(list_url(org, cycle)).text
+    row_url = _row_url(org, cycle, report)
+    # The pending row, not the page, asks for itself again.
+    assert f'hx-get="{row_url}" hx-trigger="every 2s"' in page
+    assert "is being made" in page and "Download PDF" not in page
+    row = lead.get(row_url, headers={"HX-Request": "true"})
+    assert row.status_code == 200
+    assert "every 2s" in row.text and "is being made" in row.text
+    assert "<html" not in row.text
+
+    with scopes_disabled():
+        Report.objects.filter(pk=report.pk).update(
+            status=JobStatus.DONE, page_count=4, size_bytes=2048, finished_at=timezone.now()
+        )
+    row = lead.get(row_url, headers={"HX-Request": "true"}).text
+    assert "Download PDF" in row and "4 pages" in row
+    assert "every 2s" not in row and "being made" not in row  # and it stops asking
+
+    with scopes_disabled():
+        Report.objects.filter(pk=report.pk).update(status=JobStatus.FAILED, error="It broke.")
+    row = lead.get(row_url, headers={"HX-Request": "true"}).text
+    assert "Try again" in row and "every 2s" not in row
+
+
+def test_asking_for_a_report_does_not_leave_a_being_made_message(
+    org, users, client_for, django_capture_on_commit_callbacks
+):
+    cycle = make_stage_one_cycle(org, users)
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    with django_capture_on_commit_callbacks(execute=True):
+        lead.post(list_url(org, cycle), {"kind": "case_for_change"})
+    page = lead.get(list_url(org, cycle)).text
+    # Tests render on commit: the report is made, and nothing on the page says otherwise.
+    assert "Download PDF" in page
+    assert "being made" not in page
+
+
+def test_report_row_permissions_and_tenant_isolation(org, other_org, users, client_for, outsider):
+    cycle = make_stage_one_cycle(org, users)
+    report = _pending_report(org, cycle, users[Role.ADMIN])
+    url = _row_url(org, cycle, report)
+    assert_role_matrix(
+        client_for, users, url, get={Role.ADMIN, Role.ENGAGEMENT_LEAD, Role.GOVERNANCE},
+        htmx=True,
+    )  # fmt: skip
+    hx = {"HX-Request": "true"}
+    assert client_for(users[Role.COMMUNITY_LEAD]).get(url, headers=hx).status_code == 403
+    assert client_for(outsider).get(url, headers=hx).status_code == 404
+    other_board = make_member(org, Role.GOVERNANCE, "board2@northgate.example.org")
+    assert client_for(other_board).get(url, headers=hx).status_code == 404
+    second = make_cycle(org, "Another cycle")
+    admin = client_for(users[Role.ADMIN])
+    assert admin.get(_row_url(org, second, report), headers=hx).status_code == 404
+    foreign = reverse("cycles:report_row", args=[other_org.slug, cycle.pk, report.pk])
+    assert client_for(outsider).get(foreign, headers=hx).status_code == 404
+
+
+def test_report_row_bad_input(org, users, client_for):
+    cycle = make_stage_one_cycle(org, users)
+    report = _pending_report(org, cycle, users[Role.ADMIN])
+    admin = client_for(users[Role.ADMIN])
+    hx = {"HX-Request": "true"}
+    missing = reverse("cycles:report_row", args=[org.slug, cycle.pk, report.pk + 1000])
+    assert admin.get(missing, headers=hx).status_code == 404
+    assert admin.post(_row_url(org, cycle, report), headers=hx).status_code == 405
+    # Opened outside htmx (a copied link), it goes to the reports page.
+    response = admin.get(_row_url(org, cycle, report))
+    assert response.status_code == 302 and response.url == list_url(org, cycle)
+
+
+def test_report_row_takes_a_fixed_number_of_queries(
+    org, users, client_for, django_assert_max_num_queries
+):
+    cycle = make_stage_one_cycle(org, users)
+    report = _pending_report(org, cycle, users[Role.ADMIN])
+    lead = client_for(users[Role.ENGAGEMENT_LEAD])
+    hx = {"HX-Request": "true"}
+    lead.get(_row_url(org, cycle, report), headers=hx)
+    with CaptureQueriesContext(connection) as one:
+        lead.get(_row_url(org, cycle, report), headers=hx)
+    print("report_row queries:", len(one))
+    with django_assert_max_num_queries(len(one)):
+        assert lead.get(_row_url(org, cycle, report), headers=hx).status_code == 200
+    assert len(one) <= 6

@@ -124,7 +124,7 @@ def test_the_calendar_lists_activities_by_month(client_for, users, org, cycle):
         ({"held_on": "31/02/2026"}, "held_on", "Enter a real date"),
         ({"title": ""}, "title", "This field is required"),
         ({"method": "seance"}, "method", "Select a valid choice"),
-        ({"title": "x" * 5000}, "title", "at most 200 characters"),
+        ({"title": "x" * 5000}, "title", "200 characters or fewer"),
         ({"venue_text": "Somewhere", "venue": "PLACE"}, "venue_text", "not both"),
     ],
 )
@@ -195,3 +195,25 @@ def test_query_counts_do_not_grow_with_insight(
         with django_assert_max_num_queries(LIMITS[name]):
             large = count_queries(client, path)
         assert large == small[name], f"{name}: {small[name]} queries for 10, {large} for 5,000"
+
+
+def test_an_activity_records_how_consent_to_record_was_gathered(client_for, users, org, cycle):
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    note = "We explained how notes are used and everyone at the table agreed out loud."
+    form = client.get(url(org, "activity_create", cycle.pk)).content.decode()
+    assert "How consent to record was gathered (optional)" in form
+    response = client.post(
+        url(org, "activity_create", cycle.pk), form_data(record_consent_note=note)
+    )
+    assert response.status_code == 302
+    with scopes_disabled():
+        activity = EngagementActivity.objects.get()
+    assert activity.record_consent_note == note
+    html = client.get(url(org, "activity_detail", activity.pk)).content.decode()
+    assert note in html
+    too_long = client.post(
+        url(org, "activity_create", cycle.pk), form_data(record_consent_note="x" * 1001)
+    )
+    assert too_long.status_code == 400 and "There is a problem" in too_long.content.decode()
+    with scopes_disabled():
+        assert EngagementActivity.objects.count() == 1

@@ -111,6 +111,7 @@ def test_insight_closure(client_for, users, org, insight):
 
 
 def capture(client, org, cycle, **data):
+    data.setdefault("record_consent", "on")  # they agreed to it being recorded
     return client.post(url(org, "insight_create", cycle.pk), data)
 
 
@@ -355,7 +356,7 @@ def test_a_lead_who_marks_insight_sensitive_is_told_it_leaves_their_view(
     client = client_for(users[Role.COMMUNITY_LEAD])
     response = client.post(
         url(org, "insight_create", cycle.pk),
-        {"activity": activity.pk, "summary": SECRET, "sensitive": "on"},
+        {"activity": activity.pk, "summary": SECRET, "sensitive": "on", "record_consent": "on"},
         follow=True,
     )
     assert "only engagement leads and admins can see it now" in response.content.decode()
@@ -392,3 +393,80 @@ def test_query_counts_do_not_grow_with_insight(
         with django_assert_max_num_queries(LIMITS[name]):
             large = count_queries(client, path, headers)
         assert large == small[name], f"{name}: {small[name]} queries for 10, {large} for 5,000"
+
+
+# --- consent to record (issue 23, item 8) -------------------------------------------------
+
+
+def test_capture_without_consent_to_record_is_refused_and_nothing_saved(
+    client_for, users, org, cycle, activity
+):
+    response = capture(
+        client_for(users[Role.COMMUNITY_LEAD]),
+        org,
+        cycle,
+        activity=activity.pk,
+        summary="The clinic letters are only in English.",
+        record_consent="",
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "There is a problem" in html
+    assert "Tick that they agreed to this being recorded" in html
+    with scopes_disabled():
+        assert not Insight.objects.exists()
+
+
+def test_the_capture_form_asks_for_consent_to_record(client_for, users, org, cycle, activity):
+    noted = make_activity(
+        cycle,
+        "Café at the mosque",
+        facilitators=[users[Role.COMMUNITY_LEAD]],
+        record_consent_note="We explained how notes are used; everyone agreed.",
+    )
+    html = client_for(users[Role.COMMUNITY_LEAD]).get(url(org, "insight_create", cycle.pk))
+    html = html.content.decode()
+    assert "They agreed to this being recorded" in html
+    assert f"{noted.title} (14 Mar) \u2013 consent to record noted" in html
+    assert f"{activity.title} (14 Mar)</option>" in html
+
+
+def test_capture_from_an_activity_with_a_consent_note_needs_no_tick(client_for, users, org, cycle):
+    noted = make_activity(
+        cycle,
+        facilitators=[users[Role.COMMUNITY_LEAD]],
+        record_consent_note="We explained how notes are used; everyone agreed.",
+    )
+    client = client_for(users[Role.COMMUNITY_LEAD])
+    capture(client, org, cycle, activity=noted.pk, summary="Too far to walk.", record_consent="")
+    with scopes_disabled():
+        insight = Insight.objects.get()
+    html = client.get(url(org, "insight_detail", insight.pk)).content.decode()
+    assert "Covered by the activity&rsquo;s note of how consent was gathered" in html
+    assert "We explained how notes are used; everyone agreed." in html
+
+
+def test_the_insight_page_shows_consent_to_record(client_for, users, org, cycle, activity):
+    agreed = make_insight(
+        cycle, "Agreed.", activity=activity, record_consent_recorded_by=users[Role.COMMUNITY_LEAD]
+    )
+    old = make_insight(cycle, "From before we asked.", record_consent="")
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    html = client.get(url(org, "insight_detail", agreed.pk)).content.decode()
+    assert "They agreed to this being recorded." in html
+    assert f"by {users[Role.COMMUNITY_LEAD]}" in html
+    html = client.get(url(org, "insight_detail", old.pk)).content.decode()
+    assert "There is no record that they agreed to this being recorded" in html
+    assert "it is not quoted on the public page" in html
+    listing = client.get(url(org, "insight_list", cycle.pk)).content.decode()
+    assert listing.count("Consent to record not recorded") == 1
+
+
+def test_confirming_consent_on_an_old_insight(client_for, users, org, cycle):
+    old = make_insight(cycle, "From before we asked.", record_consent="")
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    client.post(url(org, "insight_edit", old.pk), {"summary": old.summary, "record_consent": "on"})
+    old.refresh_from_db()
+    assert (
+        old.may_be_quoted_publicly and old.record_consent_recorded_by == users[Role.ENGAGEMENT_LEAD]
+    )

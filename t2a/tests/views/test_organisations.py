@@ -4,6 +4,7 @@ from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from t2a.models import Membership, Organisation, Role
+from tests.cast import PASSWORD, make_member, make_user
 from tests.matrix import ALL_ROLES, assert_role_matrix
 
 
@@ -143,3 +144,67 @@ def test_escalation_ladder_must_be_in_order(org, users, client_for):
     assert "Each step must come on or after the one before" in response.text
     org.refresh_from_db()
     assert (org.escalate_lead_after_days, org.escalate_governance_after_days) == (7, 14)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", list(Role))
+def test_signing_in_as_a_member_of_one_organisation_lands_on_its_home(org, users, role):
+    client = Client()
+    signed_in = client.post(
+        reverse("account_login"),
+        {"login": users[role].email, "password": PASSWORD},
+        follow=True,
+    )
+    assert signed_in.redirect_chain[-1][0] == reverse("organisation_home", args=[org.slug])
+    assert "Your organisations</h1>" not in signed_in.text
+    assert "Create an organisation" not in signed_in.text
+
+
+@pytest.mark.django_db
+def test_a_member_of_several_organisations_chooses_one(org, other_org, users, client_for):
+    lead = users[Role.COMMUNITY_LEAD]
+    make_member(other_org, Role.GOVERNANCE, lead.email)
+    page = client_for(lead).get(reverse("home"))
+    assert page.status_code == 200
+    assert "Northgate ICB" in page.text and "Southfield Council" in page.text
+    # Neither role runs an organisation: starting a new one is not offered.
+    assert "Create an organisation" not in page.text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("role", "offered"),
+    [
+        (Role.ADMIN, True),
+        (Role.ENGAGEMENT_LEAD, False),
+        (Role.COMMUNITY_LEAD, False),
+        (Role.GOVERNANCE, False),
+    ],
+)
+def test_creating_an_organisation_is_offered_to_admins_only(org, users, client_for, role, offered):
+    client = client_for(users[role])
+    chooser = client.get(reverse("organisation_chooser"))
+    assert chooser.status_code == 200
+    assert "Northgate ICB" in chooser.text
+    assert ("Create an organisation" in chooser.text) is offered
+    assert client.get(reverse("organisation_create")).status_code == (200 if offered else 403)
+    before = Organisation.objects.count()
+    client.post(reverse("organisation_create"), {"name": "Mine", "brand_colour": "#005eb8"})
+    assert Organisation.objects.count() == before + (1 if offered else 0)
+
+
+@pytest.mark.django_db
+def test_someone_in_no_organisation_is_offered_to_create_one(client_for):
+    client = client_for(make_user("new@example.org"))
+    page = client.get(reverse("home"))
+    assert page.status_code == 200
+    assert "You are not a member of any organisation yet" in page.text
+    assert "Create an organisation" in page.text
+    assert client.get(reverse("organisation_create")).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_chooser_asks_to_sign_in_first():
+    response = Client().get(reverse("organisation_chooser"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
