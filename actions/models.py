@@ -152,11 +152,26 @@ class RoundStatus(models.TextChoices):
     SUPERSEDED = "superseded", "Superseded by a later edit"
 
 
+class ApprovalRule(models.TextChoices):
+    ALL = "all", "Every community lead on the cycle"
+    MINIMUM = "minimum", "A minimum number of community leads"
+
+
+class SupersededBecause(models.TextChoices):
+    CONTENT = "content", "The plan was changed"
+    RULE = "rule", "Who must approve was changed"
+
+
 class SignOffRound(TenantModel):
     """One version of the plan sent to the community leads, with the content they saw.
 
     `snapshot` is the canonical content whose SHA-256 is `content_hash`; the readable diff
-    compares it with the plan as it is now.
+    compares it with the plan as it is now. The last signed-off round's snapshot is what the
+    public page shows of the plan, whatever edits are waiting for the next round.
+
+    The approval rule is fixed when the round is sent (changing it starts a new round), so
+    the record says which rule the leads answered under. When the round signs off it also
+    keeps how many approvals that rule needed then, and which leads had not answered.
     """
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="rounds")
@@ -169,6 +184,18 @@ class SignOffRound(TenantModel):
     )
     sent_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Empty on rounds sent before the rule was recorded with each round.
+    approval_rule = models.CharField(max_length=10, choices=ApprovalRule.choices, blank=True)
+    min_approvals = models.PositiveSmallIntegerField(null=True, blank=True)
+    rule_set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    rule_set_at = models.DateTimeField(null=True, blank=True)
+    approvals_required = models.PositiveSmallIntegerField(null=True, blank=True)
+    not_answered = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    superseded_because = models.CharField(
+        max_length=10, choices=SupersededBecause.choices, blank=True
+    )
 
     class Meta:
         ordering = ["-version"]
@@ -225,11 +252,32 @@ class ActionStatus(models.TextChoices):
     ON_TRACK = "on_track", "On track"
     AT_RISK = "at_risk", "At risk"
     OFF_TRACK = "off_track", "Off track"
+    PAUSED = "paused", "Paused"
     DONE = "done", "Done"
     DROPPED = "dropped", "Dropped"
 
 
 FINISHED_STATUSES = (ActionStatus.DONE, ActionStatus.DROPPED)
+# Statuses the public is told the reason for, next to the status.
+EXPLAINED_STATUSES = (ActionStatus.PAUSED, ActionStatus.DROPPED)
+
+
+def status_reason_missing(status: str) -> str:
+    """What to ask for when a paused or dropped action has no reason for the public."""
+    label = ActionStatus(status).label.lower()
+    return (
+        f"Say why the action is {label}, in words for the public: they see it next to the status."
+    )
+
+
+class MeasureKind(models.TextChoices):
+    QUALITATIVE = "qualitative", "In words"
+    NUMERIC = "numeric", "With a number"
+
+
+# A measured value: up to ten digits before the point and four after it.
+MEASURE_DIGITS, MEASURE_PLACES = 14, 4
+MEASURE_UNIT_LENGTH = 40
 
 
 class Action(TenantModel):
@@ -263,12 +311,28 @@ class Action(TenantModel):
     metric = models.CharField(max_length=SHORT_TEXT, blank=True)
     baseline = models.CharField(max_length=SHORT_TEXT, blank=True)
     target = models.CharField(max_length=SHORT_TEXT, blank=True)
+    # A qualitative measure keeps its baseline and target as the words above; a numeric one
+    # keeps them as numbers in `measure_unit`, so progress is a percentage and a line.
+    measure_kind = models.CharField(
+        "how it is measured",
+        max_length=12,
+        choices=MeasureKind.choices,
+        default=MeasureKind.QUALITATIVE,
+    )
+    measure_unit = models.CharField("unit", max_length=MEASURE_UNIT_LENGTH, blank=True)
+    baseline_value = models.DecimalField(
+        max_digits=MEASURE_DIGITS, decimal_places=MEASURE_PLACES, null=True, blank=True
+    )
+    target_value = models.DecimalField(
+        max_digits=MEASURE_DIGITS, decimal_places=MEASURE_PLACES, null=True, blank=True
+    )
     in_scope = models.BooleanField(default=True)
     out_of_scope_reason = models.TextField(max_length=2000, blank=True)
     status = models.CharField(
         max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
-    dropped_reason = models.TextField(max_length=2000, blank=True)
+    # Why it is paused or dropped, written for the public: shown next to the status.
+    status_reason = models.TextField(max_length=2000, blank=True)
     cadence_days = models.PositiveSmallIntegerField(
         "feedback cadence in days", default=DEFAULT_CADENCE_DAYS
     )
@@ -295,8 +359,28 @@ class Action(TenantModel):
                 name="action_out_of_scope_has_reason",
             ),
             models.CheckConstraint(
-                condition=~Q(status=ActionStatus.DROPPED) | ~Q(dropped_reason=""),
-                name="action_dropped_has_reason",
+                condition=Q(
+                    measure_kind=MeasureKind.QUALITATIVE,
+                    measure_unit="",
+                    baseline_value__isnull=True,
+                    target_value__isnull=True,
+                )
+                | (
+                    Q(
+                        measure_kind=MeasureKind.NUMERIC,
+                        baseline="",
+                        target="",
+                        baseline_value__isnull=False,
+                        target_value__isnull=False,
+                    )
+                    & ~Q(measure_unit="")
+                    & ~Q(metric="")
+                ),
+                name="action_measure_in_words_or_numbers",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=EXPLAINED_STATUSES) | ~Q(status_reason=""),
+                name="action_paused_or_dropped_has_reason",
             ),
             models.CheckConstraint(
                 condition=Q(cadence_days__gte=1, cadence_days__lte=365),
@@ -310,6 +394,10 @@ class Action(TenantModel):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.measure_kind == MeasureKind.NUMERIC
 
     def partner_list(self) -> list[str]:
         return [line.strip() for line in self.partners.splitlines() if line.strip()]
@@ -330,8 +418,12 @@ ACTION_CONTENT: dict[str, str] = {
     "community_measure": "measure that matters to the community",
     "specific_result": "specific result",
     "metric": "metric",
+    "measure_kind": "way it is measured",
+    "measure_unit": "unit",
     "baseline": "baseline",
     "target": "target",
+    "baseline_value": "baseline",
+    "target_value": "target",
     "in_scope": "scope",
     "out_of_scope_reason": "reason it is out of scope",
     "cadence_days": "feedback cadence",
@@ -345,7 +437,7 @@ ACTION_NOT_CONTENT: dict[str, str] = {
     "organisation": "bookkeeping",
     "plan": "the plan the content belongs to",
     "status": "delivery state, reported in progress updates",
-    "dropped_reason": "delivery state",
+    "status_reason": "delivery state",
     "report_backs": "what was told to the community about it",
     "created_at": "bookkeeping",
     "updated_at": "bookkeeping",
@@ -354,7 +446,11 @@ ACTION_NOT_CONTENT: dict[str, str] = {
 # What an open action keeps when it is carried into the next iteration: its content (the
 # priority is recreated in the new cycle) and its delivery state; not its progress updates,
 # escalations or sign-offs, which belong to the iteration they happened in.
-ACTION_CARRIED = tuple(name for name in ACTION_CONTENT if name != "priority") + ("status",)
+# A paused action keeps the reason the public was given with its status.
+ACTION_CARRIED = tuple(name for name in ACTION_CONTENT if name != "priority") + (
+    "status",
+    "status_reason",
+)
 
 
 class ProgressUpdate(TenantModel):
@@ -366,6 +462,11 @@ class ProgressUpdate(TenantModel):
     barriers = models.TextField("barriers", max_length=LONG_TEXT, blank=True)
     evidence_url = models.URLField("link to evidence", max_length=500, blank=True)
     public = models.BooleanField("share with the public", default=False)
+    # The action's numeric measure as it stood on `measured_on` (numeric measures only).
+    measured_value = models.DecimalField(
+        max_digits=MEASURE_DIGITS, decimal_places=MEASURE_PLACES, null=True, blank=True
+    )
+    measured_on = models.DateField("date measured", null=True, blank=True)
     report_backs = models.ManyToManyField(
         "feedback.ReportBack", blank=True, related_name="progress_updates"
     )
@@ -377,6 +478,13 @@ class ProgressUpdate(TenantModel):
     class Meta:
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["action", "-created_at"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(measured_value__isnull=True, measured_on__isnull=True)
+                | Q(measured_value__isnull=False, measured_on__isnull=False),
+                name="progress_measured_value_has_date",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Update on {self.action_id} at {self.created_at:%Y-%m-%d}"

@@ -74,10 +74,15 @@ def register(app: Registrar) -> None:
     app.audit("actions.Evaluation", link=("actions:evaluation", "cycle_pk", "cycle_id"))
     app.audit("actions.RippleEffect", link=("actions:ripple_map", "cycle_pk", "cycle_id"))
     # The annual evaluation's stage 4 and 5 sections; feedback adds its own between them.
-    drawings = {"indicators": "trust_indicator_charts", "ripple": "ripple_map_drawing"}
+    drawings = {
+        "indicators": "trust_indicator_charts",
+        "measures": "measured_target_charts",
+        "ripple": "ripple_map_drawing",
+    }
     for position, key, heading, gather, chapter in [
         (30, "priorities", "Priorities", "priorities", False),
         (40, "plan", "The action plan", "action_plan", True),
+        (45, "measures", "Progress towards measured targets", "measured_targets", False),
         (50, "signoff", "Sign-off record", "signoffs", False),
         (70, "indicators", "Trust indicators", "trust_indicator_figures", True),
         (80, "evaluation", "Evaluation", "evaluation_summary", True),

@@ -91,11 +91,28 @@ def register(app: Registrar) -> None:
         "stakeholders.CheckIn",
     )
     # Consent and contact details are recorded as changed, but the contact values
-    # themselves never reach the log.
+    # themselves (and who gave consent to be named, often another person) never reach
+    # the log.
     app.audit(
         "stakeholders.Stakeholder",
-        redact_fields=("email", "phone", "address"),
+        redact_fields=("email", "phone", "address", "naming_consent_given_by"),
         link=("stakeholders:stakeholder_detail", "stakeholder_pk", "pk"),
+    )
+    # Seats and the chair decide who reads members-only steering records, and each level
+    # change is worth knowing about; the text of agendas, minutes and decisions never
+    # reaches the log (the trail is read by admins, who may not read members-only
+    # records), and attendees are not tracked for the same reason.
+    steering_group = ("stakeholders:steering_group", "cycle_pk", "cycle_id")
+    app.audit("stakeholders.SteeringGroupMember", link=steering_group)
+    app.audit(
+        "stakeholders.SteeringMeeting", redact_fields=("agenda", "minutes"), link=steering_group
+    )
+    app.audit("stakeholders.SteeringDecision", redact_fields=("text",), link=steering_group)
+    # Who was put on (or taken off) a cycle's map, and when; the role may describe the person.
+    app.audit(
+        "stakeholders.StakeholderCycle",
+        redact_fields=("role",),
+        link=("stakeholders:cycle_grid", "cycle_pk", "cycle_id"),
     )
     app.report_section(
         report="case_for_change",
@@ -113,6 +130,14 @@ def register(app: Registrar) -> None:
         heading="Steering group",
         template="stakeholders/reports/steering.html",
         gather="stakeholders.selectors.reports.steering_group",
+    )
+    app.report_section(
+        report="annual_evaluation",
+        key="steering",
+        position=85,
+        heading="Steering group decisions",
+        template="stakeholders/reports/steering.html",
+        gather="stakeholders.selectors.reports.steering_decisions_shared",
     )
     app.navigation(template="stakeholders/navigation.html", position=20)
     app.panel(

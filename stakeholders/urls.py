@@ -6,6 +6,7 @@ from .views import (
     assets,
     conversations,
     csv,
+    cycle_add,
     maps,
     preparation,
     privacy,
@@ -42,6 +43,11 @@ urlpatterns = [
     ),
     path("cycles/<int:cycle_pk>/grid/", maps.cycle_grid, name="cycle_grid"),
     path("cycles/<int:cycle_pk>/trusted/", maps.cycle_trusted, name="cycle_trusted"),
+    path(
+        "cycles/<int:cycle_pk>/add/",
+        cycle_add.cycle_stakeholders_add,
+        name="cycle_stakeholders_add",
+    ),
     path("cycles/<int:cycle_pk>/steering/", steering.steering_group, name="steering_group"),
     path(
         "cycles/<int:cycle_pk>/steering/members/",
@@ -52,6 +58,11 @@ urlpatterns = [
         "cycles/<int:cycle_pk>/steering/members/<int:steering_member_pk>/remove/",
         steering.steering_member_remove,
         name="steering_member_remove",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/members/<int:steering_member_pk>/chair/",
+        steering.steering_chair_set,
+        name="steering_chair_set",
     ),
     path(
         "cycles/<int:cycle_pk>/steering/meetings/new/",
@@ -67,6 +78,17 @@ urlpatterns = [
         "cycles/<int:cycle_pk>/steering/meetings/<int:steering_meeting_pk>/decisions/",
         steering.steering_decision_add,
         name="steering_decision_add",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/meetings/<int:steering_meeting_pk>/confidentiality/",
+        steering.steering_meeting_confidentiality,
+        name="steering_meeting_confidentiality",
+    ),
+    path(
+        "cycles/<int:cycle_pk>/steering/meetings/<int:steering_meeting_pk>/decisions/"
+        "<int:steering_decision_pk>/confidentiality/",
+        steering.steering_decision_confidentiality,
+        name="steering_decision_confidentiality",
     ),
     path("conversations/", conversations.conversation_list, name="conversation_list"),
     path("conversations/new/", conversations.conversation_create, name="conversation_create"),

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 from typing import ClassVar
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
@@ -146,6 +147,21 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OldSlug(models.Model):
+    """A web address an organisation had before its slug was changed: `/o/<old>/…` sends
+    its members on to the same page under the current slug (t2a.tenancy). Kept, so old
+    links and bookmarks go on working, and never given to another organisation."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="old_slugs"
+    )
+    slug = models.SlugField(max_length=60, unique=True)
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.slug
 
 
 class TenantModel(models.Model):
@@ -366,13 +382,16 @@ class Job(TenantModel):
     recovery sweep re-enqueues or fails a job whose message or worker was lost.
 
     A kind says what differs in class attributes: the task that runs it, the dotted path
-    of its build function (`build(job) -> dict` of the fields to record when done), how
-    long a queued job waits before it is enqueued again and a pending one before it is
-    given up, and what people are told when it fails.
+    of its build function (`build(job) -> dict` of the fields to record when done) and of
+    its again function (`again(job)`: ask for the same thing anew, from the data as it is
+    now, when one being made had to be withdrawn; t2a.services.export.stored_files_withdraw),
+    how long a queued job waits before it is enqueued again and a pending one before it
+    is given up, and what people are told when it fails.
     """
 
     task_name: ClassVar[str]
     build_function: ClassVar[str]
+    again_function: ClassVar[str]
     file_folder: ClassVar[str]
     requeue_after: ClassVar[timedelta]
     give_up_after: ClassVar[timedelta]
@@ -461,6 +480,7 @@ class OrganisationExport(Job):
 
     task_name = "t2a.tasks.organisation_export_task"
     build_function = "t2a.services.export.organisation_export_build"
+    again_function = "t2a.services.export.organisation_export_again"
     file_folder = "exports"
     requeue_after = timedelta(seconds=settings.REPORT_REQUEUE_SECONDS)
     give_up_after = timedelta(seconds=settings.REPORT_GIVE_UP_SECONDS)
@@ -482,3 +502,108 @@ class OrganisationExport(Job):
 
     def __str__(self) -> str:
         return f"Export {self.pk} ({self.status})"
+
+
+class Channel(models.TextChoices):
+    """How an outgoing message travels. Each has one sender (t2a/senders.py)."""
+
+    EMAIL = "email", "Email"
+    TEXT = "text", "Text message"
+    LETTER = "letter", "Letter"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class OutboundMessage(models.Model):
+    """One outgoing email, text message or letter: a row before anything is sent.
+
+    The row is written in the same transaction as what causes it, so nothing is lost when
+    the broker is down. The outbox sweep (t2a/services/outbox.py) claims it — queued ->
+    sending, committed before the send — sends it outside any transaction, then marks it
+    sent (or queued again with a later `next_attempt_at`, and failed after the last try).
+    A row left in "sending" past its lease (its worker died) is claimed again and sent with
+    the same Message-ID, so a resend after a crash is the same message to a mail client.
+
+    Account emails (a password reset, a sign-in code) belong to no organisation.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    # An email address, a phone number or a postal address, as the channel needs.
+    recipient = models.CharField(max_length=500)
+    subject = models.CharField(max_length=300, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    # The body carries a credential (an invitation link, a password-reset link, a sign-in
+    # code): it is emptied once sent or given up, so the table never keeps working links.
+    secret = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    # What the organisation export leaves out of a row (t2a/services/export.py): a secret
+    # message's body while it still waits to be sent holds a working link.
+    EXPORT_WITHHELD = ("body_text", "body_html")
+
+    attempts = models.PositiveSmallIntegerField(default=0, help_text="Claims that tried to send.")
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    provider_reference = models.CharField(max_length=200, blank=True)
+    # What the message is about (an invitation, a notification), so its page can say
+    # whether it has gone.
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType", on_delete=models.CASCADE, null=True, blank=True
+    )
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+
+    objects = ScopedManager(organisation="organisation")
+    # Unscoped on purpose: the sweep sends every organisation's messages and account
+    # emails, which belong to none.
+    everywhere = models.Manager()  # noqa: DJ012 - after the default manager, on purpose
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=MessageStatus.values),
+                name="outbound_message_status_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(channel__in=Channel.values),
+                name="outbound_message_channel_known",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status=MessageStatus.QUEUED),
+                name="outbound_message_due",
+            ),
+            models.Index(
+                fields=["claimed_at"],
+                condition=models.Q(status=MessageStatus.SENDING),
+                name="outbound_message_sending",
+            ),
+            models.Index(fields=["content_type", "object_id"], name="outbound_message_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} {self.pk} to {self.recipient} ({self.status})"
+
+    def export_withheld(self) -> tuple[str, ...]:
+        return self.EXPORT_WITHHELD if self.secret else ()
+
+    @property
+    def message_id(self) -> str:
+        """The Message-ID every send of this row carries: the same after a crash."""
+        host = urlsplit(settings.SITE_URL).hostname or "t2a.invalid"
+        return f"<t2a-msg-{self.pk}@{host}>"

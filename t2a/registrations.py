@@ -12,5 +12,7 @@ def register(app: Registrar) -> None:
         "t2a.NotificationPreference",
         "t2a.Reminder",
         "t2a.OrganisationExport",
+        "t2a.OutboundMessage",
+        "t2a.OldSlug",
     )
     app.policies("t2a.policies")

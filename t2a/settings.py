@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before the CSRF check, which is the first to read a post's body.
+    "t2a.uploads.UploadLimitMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "t2a.audit.AuditActorMiddleware",
@@ -84,7 +86,8 @@ MIDDLEWARE = [
     "t2a.tenancy.MFAEnforcementMiddleware",
 ]
 
-ROOT_URLCONF = "t2a.urls"
+# `make bench` serves bench.urls: the site plus its floor page (bench/urls.py).
+ROOT_URLCONF = env.str("ROOT_URLCONF", default="t2a.urls")
 FORM_RENDERER = "t2a.forms.NHSFormRenderer"
 WSGI_APPLICATION = "t2a.wsgi.application"
 
@@ -173,7 +176,24 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "T2A: "
 # allauth's defaults already limit sign-in, sign-up and password reset; keep them on.
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Failed sign-ins (t2a.adapters.AccountAdapter): "key" is one account from one address, so
+# guessing locks only the guesser's address out; "ip" is the ceiling for one address failing
+# across accounts; login_failed_account is an account-wide ceiling, above what one address
+# can reach, against guessing spread over many addresses. The owner can still sign in with
+# a code sent to their email, counted per account and address too (t2a.forms).
+ACCOUNT_RATE_LIMITS = {
+    "login_failed": "10/m/ip,40/h/ip,5/5m/key",
+    "login_failed_account": "100/h/key",
+    "request_login_code": "10/m/ip,30/h/ip,3/15m/key",
+}
+ACCOUNT_ADAPTER = "t2a.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "request_login_code": "t2a.forms.RequestLoginCodeForm",
+    "confirm_login_code": "t2a.forms.ConfirmLoginCodeForm",
+}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Work email can take minutes to arrive; the pages and the email say "10 minutes".
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "t2a.adapters.MFAAdapter"
 MFA_ENCRYPTION_KEY = env.str("MFA_ENCRYPTION_KEY", default="")
@@ -259,6 +279,9 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Sessions are read from the cache and written to both, so a request does not query the
+# session table; while Redis is down they are read from PostgreSQL (t2a/cache.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
@@ -281,7 +304,9 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
-# Uploads: small, and kept in memory or a temp file, never under a public URL.
+# Uploads: small, and kept in memory or a temp file, never under a public URL. A post
+# bigger than this (or than its view declares, t2a.uploads.upload_limit) is never read: the
+# form is shown again with an error saying how big a file may be (t2a.uploads).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -349,3 +374,12 @@ AUDITLOG_USE_BASE_MANAGER = True
 INVITATION_DAYS_VALID = env.int("INVITATION_DAYS_VALID", default=14)
 
 REMINDER_STALE_SECONDS = env.int("REMINDER_STALE_SECONDS", default=600)
+
+# The outbox (t2a/services/outbox.py). A message claimed but not marked sent after the lease
+# is sent again (its worker died): longer than any one send may take. Failed sends retry
+# after 30 s, 60 s, 120 s, ... up to the maximum number of attempts, then show as failed.
+OUTBOX_LEASE_SECONDS = env.int("OUTBOX_LEASE_SECONDS", default=600)
+OUTBOX_RETRY_SECONDS = env.int("OUTBOX_RETRY_SECONDS", default=30)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=6)
+# How long one run of the outbox task keeps claiming before it hands over to the next run.
+OUTBOX_SWEEP_SECONDS = env.int("OUTBOX_SWEEP_SECONDS", default=200)

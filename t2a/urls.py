@@ -31,7 +31,17 @@ tenant_patterns = [
         members.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "invitations/<int:invitation_pk>/send-again/",
+        members.invitation_send_again,
+        name="invitation_send_again",
+    ),
     path("join/<str:token>/", members.invitation_accept, name="invitation_accept"),
+    path(
+        "notifications/<int:notification_pk>/send-again/",
+        notifications.notification_send_again,
+        name="notification_send_again",
+    ),
     path("notifications/", notifications.notifications_page, name="notifications"),
     path("audit/", audit.audit_trail, name="audit_trail"),
     path("cycles/", include("cycles.urls")),
@@ -43,6 +53,7 @@ tenant_patterns = [
 urlpatterns = [
     path("", organisations.home, name="home"),
     path("health/", errors.health, name="health"),
+    path("organisations/", organisations.organisation_chooser, name="organisation_chooser"),
     path("organisations/new/", organisations.organisation_create, name="organisation_create"),
     path("o/<slug:org_slug>/", include(tenant_patterns)),
     path("p/<slug:org_slug>/", include("feedback.urls.public")),

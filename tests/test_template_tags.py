@@ -2,6 +2,7 @@
 without a single query, so a page's cost is all in its view."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from django import forms
@@ -42,10 +43,10 @@ def test_every_tag_and_filter_is_covered():
 
 
 COVERED = {
-    "t2a.can", "t2a.panel", "t2a.nhs_widget", "t2a.brand_style",
+    "t2a.can", "t2a.panel", "t2a.nhs_widget", "t2a.brand_style", "t2a.absolute_url",
     "stakeholder_tags.commitment_status", "stakeholder_tags.get_item",
     "stakeholder_tags.monthly_total",
-    "action_tags.action_tag", "action_tags.plan_tag",
+    "action_tags.action_tag", "action_tags.plan_tag", "action_tags.measure_amount",
 }  # fmt: skip
 
 
@@ -61,6 +62,7 @@ def test_no_tag_or_filter_queries(django_assert_num_queries, org):
         assert "#005eb8" in render(
             "{% brand_style o 'n' %}", o=Organisation(brand_colour="#005eb8")
         )
+        assert render("{{ p|absolute_url }}", p="/o/x/") == "http://127.0.0.1:8000/o/x/"
         text = "{% load stakeholder_tags %}{{ c|commitment_status:today }}"
         assert render(text, c=commitment, today=date(2026, 2, 1)) == "overdue"
         assert render("{% load stakeholder_tags %}{{ d|get_item:'a' }}", d={"a": 1}) == "1"
@@ -69,3 +71,6 @@ def test_no_tag_or_filter_queries(django_assert_num_queries, org):
             "blue"
         )
         assert render("{% load action_tags %}{{ s|plan_tag }}", s=PlanStatus.DRAFT).endswith("grey")
+        amount = "{% load action_tags %}{{ v|measure_amount:u }}"
+        assert render(amount, v=Decimal("12.50"), u="days") == "12.5 days"
+        assert render(amount, v=Decimal("40"), u="%") == "40%"

@@ -38,7 +38,10 @@ class WorkerProcess:
         concurrency: int = 1,
         pool: str = "prefork",
         env: dict | None = None,
+        app: str = "t2a",
     ) -> subprocess.Popen:
+        """Start a worker; `app` names its Celery app module (tests/hold.py wraps t2a's
+        to hold renders for race tests)."""
         env = {
             **os.environ,
             "DJANGO_ENV": "test",
@@ -53,7 +56,7 @@ class WorkerProcess:
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "t2a", "worker",
+                sys.executable, "-m", "celery", "-A", app, "worker",
                 "--loglevel=INFO", f"--concurrency={concurrency}", f"--pool={pool}",
                 f"--hostname={name}@%h", "-Q", queues, "--without-gossip", "--without-mingle",
             ],

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from cycles.services.versions import cycle_changed, cycles_changed
 from t2a import audit
 from t2a.models import User
 from t2a.services.notifications import notification_create
@@ -28,6 +29,7 @@ def escalation_raise(*, action: Action, by: User, reason: str) -> Escalation:
     escalation.full_clean()
     escalation.save()
     cycle = action.plan.cycle
+    cycle_changed(cycle)
     for member in cycle.governance_members.all():
         notification_create(
             organisation=cycle.organisation,
@@ -53,6 +55,7 @@ def escalation_decide(*, escalation: Escalation, by: User, decision: str) -> Esc
     escalation.decided_at = timezone.now()
     escalation.full_clean()
     escalation.save(update_fields=["decision", "decided_by", "decided_at"])
+    cycle_changed(escalation.action.plan.cycle_id)
     return escalation
 
 
@@ -86,4 +89,9 @@ def escalations_raise_for_missed_updates(
         organisation_id=organisation_id, raised_at=now, raised_by__isnull=True
     )
     audit.record_bulk_created(raised)
+    if rows:
+        cycles_changed(
+            organisation_id,
+            Action.objects.filter(pk__in=[row.action_id for row in rows]).values("plan__cycle_id"),
+        )
     return len(rows)

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from feedback.models import Theme
 from t2a.models import User
 
@@ -51,6 +52,7 @@ def priority_create(
     priority.full_clean()
     priority.save()
     _set_priority_links(priority, themes, insights)
+    cycle_changed(cycle)
     return priority
 
 
@@ -70,6 +72,7 @@ def priority_update(
     _set_priority_links(priority, themes, insights)
     if plan is not None:
         action_plan_content_changed(plan)
+    cycle_changed(priority.cycle_id)
     return priority
 
 
@@ -89,6 +92,7 @@ def priority_rank(*, cycle: Cycle, lead: User, order: Sequence[Priority]) -> Non
         )
         for n, priority in enumerate(order, start=1)
     )
+    cycle_changed(cycle)
 
 
 @transaction.atomic
@@ -104,9 +108,11 @@ def priorities_agree(
     Priority.objects.filter(cycle=cycle).exclude(pk__in=chosen).update(
         agreed_on=None, agreed_by=None
     )
-    return Priority.objects.filter(cycle=cycle, pk__in=chosen).update(
+    agreed = Priority.objects.filter(cycle=cycle, pk__in=chosen).update(
         agreed_on=agreed_on, agreed_by=by
     )
+    cycle_changed(cycle)
+    return agreed
 
 
 def priority_themes_merge(*, source: Theme, target: Theme) -> None:

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from feedback.models import Insight
 from t2a.models import User
 
@@ -86,6 +87,7 @@ def ripple_effect_save(*, effect: RippleEffect, by: User | None) -> RippleEffect
         if effect.pk is None:
             effect.created_by = by
         effect.save()
+        cycle_changed(effect.cycle_id)
     return effect
 
 
@@ -104,4 +106,5 @@ def ripple_effect_delete(*, effect: RippleEffect) -> int:
             child.parent_id = parent_id
             child.save(update_fields=["parent", "updated_at"])
         RippleEffect.objects.filter(pk=effect.pk).delete()
+        cycle_changed(effect.cycle_id)
     return len(children)

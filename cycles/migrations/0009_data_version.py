@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cycles', '0008_report_is_a_job'),
+        ("cycles", "0008_report_is_a_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='cycle',
-            name='data_version',
+            model_name="cycle",
+            name="data_version",
             field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
     ]

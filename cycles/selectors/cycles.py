@@ -5,16 +5,20 @@ Other apps (stakeholders, feedback, actions) reuse these functions, so keep thei
 and signatures stable.
 """
 
-from django.db.models import Q, QuerySet
+from datetime import date
+
+from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.text import slugify
 
 from t2a.models import Membership, Organisation, Role, User
+from t2a.text import match_key, text_search
 
 from .. import policies
-from ..models import Cycle
+from ..models import Cycle, CycleStatus
 
 
 def cycles_visible_to(membership: Membership) -> QuerySet[Cycle]:
@@ -48,9 +52,7 @@ def cycles_filtered(
     """The cycles this member may see that match the cycle list's search and filters."""
     cycles = cycles_visible_to(membership).select_related("lead")
     if q:
-        cycles = cycles.filter(
-            Q(title__icontains=q) | Q(place__icontains=q) | Q(inequality__icontains=q)
-        )
+        cycles = cycles.filter(text_search(("title", "place", "inequality"), q))
     if status:
         cycles = cycles.filter(status=status)
     if stage:
@@ -60,9 +62,18 @@ def cycles_filtered(
     return cycles
 
 
-def cycle_unique_slug(organisation: Organisation, title: str) -> str:
-    """A slug made from `title` that no cycle of the organisation has yet."""
-    base = slugify(title)[:70].strip("-") or "cycle"
+def cycle_unique_slug(
+    organisation: Organisation, title: str, *, start_date: date | None = None
+) -> str:
+    """A slug made from `title` that no cycle of the organisation has yet.
+
+    A title that gives no letters or digits in a URL (an emoji, a script other than Latin,
+    invisible characters) names the cycle by its start month instead, so slugs stay
+    apart: `cycle-2026-12`, then `cycle-2026-12-2`.
+    """
+    base = slugify(title)[:70].strip("-")
+    if not any(c.isalnum() for c in base):
+        base = f"cycle-{start_date or timezone.localdate():%Y-%m}"
     taken = set(
         Cycle.objects.filter(organisation=organisation, slug__startswith=base).values_list(
             "slug", flat=True
@@ -72,6 +83,43 @@ def cycle_unique_slug(organisation: Organisation, title: str) -> str:
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+# What a cycle's `distinguishing` and `choice_label` read: load these (`.only(...)`) when
+# cycles are listed for choosing, so labelling them needs no further query.
+CYCLE_LABEL_FIELDS = (
+    "pk",
+    "title",
+    "iteration",
+    "start_date",
+    "target_date",
+    "created_at",
+    "status",
+)
+
+
+def open_cycle_titled(
+    organisation_id: int, title: str, *, exclude_pk: int | None = None
+) -> Cycle | None:
+    """An open (not closed) cycle of the organisation whose title a person would call the
+    same as `title` (the same letters, whatever their case, spacing or invisible
+    characters), other than the cycle `exclude_pk`; None when there is none."""
+    key = match_key(title)
+    found = (
+        Cycle.objects.filter(organisation_id=organisation_id)
+        .exclude(status=CycleStatus.CLOSED)
+        .exclude(pk=exclude_pk)
+        .only(*CYCLE_LABEL_FIELDS)
+    )
+    return next((c for c in found if match_key(c.title) == key), None)
+
+
+def duplicate_title_message(clash: Cycle) -> str:
+    return (
+        f"An open cycle is already called “{clash.title}” ({clash.distinguishing}). "
+        "Give this one a title that tells them apart, such as the place, the year or the "
+        "iteration."
+    )
 
 
 # Far more iterations than any real chain has; it bounds the recursive walk if a chain

@@ -15,6 +15,7 @@ from ..models import (
     DataSource,
     InequalityRow,
 )
+from .versions import cycle_changed
 
 CASE_SECTIONS = ("inequality_addressed", "most_affected", "local_insight")
 
@@ -51,6 +52,7 @@ def _snapshot(case: CaseForChange) -> dict:
                 "comparator_value": None if r.comparator_value is None else str(r.comparator_value),
                 "comparator_label": r.comparator_label,
                 "source": r.source,
+                "source_url": r.source_url,
             }
             for r in InequalityRow.objects.filter(case_for_change=case)
         ],
@@ -74,6 +76,7 @@ def case_for_change_revise(
         summary=summary,
         snapshot=_snapshot(case),
     )
+    cycle_changed(case.cycle_id)
 
 
 @transaction.atomic
@@ -90,6 +93,7 @@ def case_for_change_update(*, case: CaseForChange, by: User, sections: dict) -> 
     if changed:
         labels = ", ".join(str(CaseForChange._meta.get_field(n).verbose_name) for n in changed)
         case_for_change_revise(case=case, by=by, summary=f"Edited {labels}")
+    cycle_changed(case.cycle_id)
     return case
 
 

@@ -15,7 +15,8 @@ from ..selectors.closure import (
     checklist_for,
     closure_refusal,
 )
-from ..selectors.cycles import cycle_unique_slug
+from ..selectors.cycles import cycle_unique_slug, duplicate_title_message, open_cycle_titled
+from .versions import cycle_changed
 
 
 def closure_checklist_open(*, cycle: Cycle) -> None:
@@ -58,6 +59,7 @@ def cycle_start_closing(*, cycle: Cycle, by: User) -> Cycle:
     locked.save(update_fields=["status", "updated_at"])
     closure_checklist_open(cycle=locked)
     cycle.status = locked.status
+    cycle_changed(cycle)
     return locked
 
 
@@ -75,6 +77,7 @@ def cycle_close(*, cycle: Cycle, by: User) -> Cycle:
     locked.status = CycleStatus.CLOSED
     locked.save(update_fields=["status", "updated_at"])
     cycle.status = locked.status
+    cycle_changed(cycle)
     return locked
 
 
@@ -102,6 +105,7 @@ def closure_item_update(*, cycle: Cycle, key: str, state: str, note: str, by: Us
     item.updated_by = by
     item.full_clean()
     item.save()
+    cycle_changed(cycle)
     return item
 
 
@@ -129,6 +133,9 @@ def cycle_start_next_iteration(*, cycle: Cycle, by: User, title: str, start_date
     existing = Cycle.objects.filter(previous_iteration=locked).values_list("title", flat=True)
     if existing:
         raise ValidationError(f"This cycle already has a next iteration: {existing[0]}.")
+    clash = open_cycle_titled(locked.organisation_id, title)
+    if clash is not None:
+        raise ValidationError({"title": duplicate_title_message(clash)})
     new = Cycle(
         organisation_id=locked.organisation_id,
         title=title,
@@ -140,12 +147,16 @@ def cycle_start_next_iteration(*, cycle: Cycle, by: User, title: str, start_date
         current_stage=1,
         start_date=start_date,
         previous_iteration=locked,
+        iteration=locked.iteration + 1,
     )
-    new.slug = cycle_unique_slug(locked.organisation, title)
+    new.slug = cycle_unique_slug(locked.organisation, title, start_date=start_date)
     new.full_clean()
     new.save()
     new.community_leads.set(locked.community_leads.all())
     new.governance_members.set(locked.governance_members.all())
     for carry_over in registry.all(CarryOver):
         carry_over.call("carry", old=locked, new=new, by=by)
+    # The closing cycle's page links to its next iteration.
+    cycle_changed(cycle)
+    cycle_changed(new)
     return new

@@ -8,8 +8,21 @@ from t2a.models import Organisation, User
 from ..models import Cycle, CycleStatus, StageTransition
 from ..selectors import readiness
 from ..selectors.closure import CLOSURE_STATUSES
-from ..selectors.cycles import cycle_unique_slug
+from ..selectors.cycles import cycle_unique_slug, duplicate_title_message, open_cycle_titled
 from .closure import closure_checklist_open, closure_refuse_unless_settled
+from .versions import cycle_changed
+
+
+def _refuse_duplicate_title(cycle: Cycle) -> None:
+    """Refuse a title another open cycle of the organisation already has: people pick
+    cycles by title. The organisation's row is locked first, so two people saving the
+    same title at once cannot both pass. A closed cycle may share a title."""
+    if cycle.status == CycleStatus.CLOSED:
+        return
+    Organisation.objects.select_for_update().filter(pk=cycle.organisation_id).first()
+    clash = open_cycle_titled(cycle.organisation_id, cycle.title, exclude_pk=cycle.pk)
+    if clash is not None:
+        raise ValidationError({"title": duplicate_title_message(clash)})
 
 
 @transaction.atomic
@@ -21,6 +34,7 @@ def cycle_create(
     governance_members=(),
 ) -> Cycle:
     cycle = Cycle(organisation=organisation, **fields)
+    _refuse_duplicate_title(cycle)
     if cycle.status == CycleStatus.CLOSED:
         raise ValidationError(
             {
@@ -28,13 +42,14 @@ def cycle_create(
                 "done or explained first. Start it as draft or active."
             }
         )
-    cycle.slug = cycle_unique_slug(organisation, cycle.title)
+    cycle.slug = cycle_unique_slug(organisation, cycle.title, start_date=cycle.start_date)
     cycle.full_clean()
     cycle.save()
     cycle.community_leads.set(community_leads)
     cycle.governance_members.set(governance_members)
     if cycle.status == CycleStatus.CLOSING:
         closure_checklist_open(cycle=cycle)
+    cycle_changed(cycle)
     return cycle
 
 
@@ -42,18 +57,25 @@ def cycle_create(
 def cycle_update(*, cycle: Cycle, fields: dict, community_leads, governance_members) -> Cycle:
     # Lock the row: closing is decided on the checklist as it stands, so nobody may change
     # an item (which locks the cycle too) between the check and the save.
-    previous = Cycle.objects.select_for_update().values_list("status", flat=True).get(pk=cycle.pk)
+    previous, version = (
+        Cycle.objects.select_for_update().values_list("status", "data_version").get(pk=cycle.pk)
+    )
+    # The whole row is saved: keep the stored version (read under the lock), never the
+    # one loaded with the page, which another change may have moved on since.
+    cycle.data_version = version
     # The slug stays as it was: public pages link to it.
     for name, value in fields.items():
         setattr(cycle, name, value)
     if cycle.status == CycleStatus.CLOSED and previous != CycleStatus.CLOSED:
         closure_refuse_unless_settled(cycle=cycle, field="status")
+    _refuse_duplicate_title(cycle)
     cycle.full_clean()
     cycle.save()
     cycle.community_leads.set(community_leads)
     cycle.governance_members.set(governance_members)
     if cycle.status in CLOSURE_STATUSES and previous not in CLOSURE_STATUSES:
         closure_checklist_open(cycle=cycle)
+    cycle_changed(cycle)
     return cycle
 
 
@@ -103,4 +125,5 @@ def cycle_change_stage(
     locked.current_stage = to_stage
     locked.save(update_fields=["current_stage", "updated_at"])
     cycle.current_stage = to_stage
+    cycle_changed(cycle)
     return transition

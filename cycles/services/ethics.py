@@ -1,6 +1,7 @@
 """Writes for the ethics log."""
 
 from ..models import Cycle, EthicsLogEntry
+from .versions import cycle_changed
 
 
 def ethics_entry_save(*, cycle: Cycle, entry: EthicsLogEntry) -> EthicsLogEntry:
@@ -8,4 +9,5 @@ def ethics_entry_save(*, cycle: Cycle, entry: EthicsLogEntry) -> EthicsLogEntry:
     entry.cycle = cycle
     entry.full_clean()
     entry.save()
+    cycle_changed(cycle)
     return entry

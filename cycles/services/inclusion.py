@@ -3,6 +3,7 @@
 from t2a.models import User
 
 from ..models import InclusionPrompts
+from .versions import cycle_changed
 
 
 def inclusion_prompts_update(
@@ -13,4 +14,5 @@ def inclusion_prompts_update(
     prompts.updated_by = by
     prompts.full_clean()
     prompts.save()
+    cycle_changed(prompts.cycle_id)
     return prompts

@@ -8,6 +8,7 @@ from django.db import transaction
 from t2a.models import User
 
 from ..models import Cycle, TheoryOfChangeItem
+from .versions import cycle_changed
 
 
 def theory_of_change_item_save(*, cycle: Cycle, item: TheoryOfChangeItem) -> TheoryOfChangeItem:
@@ -36,6 +37,7 @@ def theory_of_change_item_save(*, cycle: Cycle, item: TheoryOfChangeItem) -> The
     item.cycle = cycle
     item.full_clean()
     item.save()
+    cycle_changed(cycle)
     return item
 
 
@@ -55,17 +57,22 @@ def theory_of_change_item_move(*, item: TheoryOfChangeItem, direction: str) -> N
         if sibling.position != position:
             sibling.position = position
             sibling.save(update_fields=["position"])
+    cycle_changed(item.cycle_id)
 
 
+@transaction.atomic
 def theory_of_change_item_delete(*, item: TheoryOfChangeItem) -> None:
     item.delete()
+    cycle_changed(item.cycle_id)
 
 
 def theory_of_change_agree(*, cycle: Cycle, agreed_on: date) -> int:
     """Mark every item not yet agreed as agreed with communities on the date given."""
-    return TheoryOfChangeItem.objects.filter(cycle=cycle, agreed_on__isnull=True).update(
+    agreed = TheoryOfChangeItem.objects.filter(cycle=cycle, agreed_on__isnull=True).update(
         agreed_on=agreed_on
     )
+    cycle_changed(cycle)
+    return agreed
 
 
 def theory_of_change_carry(*, old: Cycle, new: Cycle, by: User) -> None:
@@ -77,3 +84,4 @@ def theory_of_change_carry(*, old: Cycle, new: Cycle, by: User) -> None:
         )
         for item in TheoryOfChangeItem.objects.filter(cycle=old).order_by("pk")
     )  # fmt: skip
+    cycle_changed(new)

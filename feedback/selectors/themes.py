@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from cycles.models import Cycle
 from cycles.selectors.cycles import cycles_visible_to
 from t2a.models import Membership
+from t2a.text import clean_text, text_search
 
 from ..models import Insight, InsightTheme, Theme
 from .insight import insights_visible_to
@@ -28,11 +29,13 @@ def get_theme_for_request(request: HttpRequest, theme_pk: int) -> Theme:
 
 def theme_suggestions(*, cycle: Cycle, text: str, exclude: Sequence[str] = (), limit: int = 8):
     """Themes of the cycle whose name contains `text`, best matches first."""
-    text = " ".join(text.split())
+    text = clean_text(text)
     if not text:
         return []
     taken = {name.casefold() for name in exclude}
-    themes = Theme.objects.filter(cycle=cycle, name__icontains=text).order_by("name")[: limit * 2]
+    themes = Theme.objects.filter(text_search(("name",), text), cycle=cycle).order_by("name")[
+        : limit * 2
+    ]
     ranked = sorted(
         (t for t in themes if t.name.casefold() not in taken),
         key=lambda t: (not t.name.casefold().startswith(text.casefold()), t.name.casefold()),

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from cycles.services.versions import cycle_changed
 from t2a.models import User
 
 from ..models import EngagementActivity
@@ -58,4 +59,5 @@ def activity_save(
         activity.created_by = actor
     activity.save()
     activity.facilitators.set(list(facilitators))
+    cycle_changed(activity.cycle_id)
     return activity

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from t2a.models import User
 
 from ..models import PULSE_FIELDS, PULSE_SCALE, PulseResponse, PulseSurvey
@@ -49,6 +50,7 @@ def pulse_survey_open(*, cycle: Cycle, actor: User) -> PulseSurvey:
         survey.closed_by = None
         survey.full_clean()
         survey.save()
+        cycle_changed(cycle)
     return survey
 
 
@@ -58,6 +60,7 @@ def pulse_survey_close(*, survey: PulseSurvey, actor: User) -> PulseSurvey:
         survey.closed_at = timezone.now()
         survey.closed_by = actor
         survey.save(update_fields=["closed_at", "closed_by"])
+        cycle_changed(survey.cycle_id)
     return survey
 
 
@@ -89,6 +92,7 @@ def pulse_response_record(
         raise ValidationError(errors)
     response.full_clean()
     response.save()
+    cycle_changed(survey.cycle_id)
     return response
 
 

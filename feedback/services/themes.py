@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from t2a.models import User
 from t2a.registry import registry, resolve
 
@@ -99,4 +100,5 @@ def theme_merge(*, source: Theme, target: Theme) -> int:
     for extension in registry.extensions(THEME_MERGED):
         resolve(extension.target)(source=source, target=target)
     source.delete()
+    cycle_changed(target.cycle_id)
     return moved

@@ -49,6 +49,7 @@ MAP_FIELDS = (
     "trusted_voice",
     "trusted_place",
     "communities_reached",
+    "named_in_reports",
 )
 
 

@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from cycles.models import Cycle, CycleStatus
-from cycles.selectors.cycles import cycles_visible_to, get_cycle_for_request
+from cycles.selectors.cycles import CYCLE_LABEL_FIELDS, cycles_visible_to, get_cycle_for_request
 from t2a.models import Membership, Organisation, Role, User
 from t2a.policies import STAFF_ROLES
 
@@ -257,7 +257,7 @@ def lead_preparation_in_open_cycles(*, membership: Membership, limit: int) -> li
     cycles = list(
         cycles_visible_to(membership)
         .exclude(status=CycleStatus.CLOSED)
-        .only("pk", "title")
+        .only(*CYCLE_LABEL_FIELDS)
         .order_by("title", "pk")[:limit]
     )
     agreements = {a.cycle_id: a for a in agreements_visible_to(membership).filter(cycle__in=cycles)}

@@ -9,10 +9,9 @@ from django.urls import reverse
 from t2a.models import Membership, Organisation
 from t2a.selectors import Due
 
-from ..models import SteeringGroupMember
 from .conversations import commitments_due_between
 from .preparation import checkins_due
-from .steering import steering_meetings_between
+from .steering import steering_meetings_between, steering_record_keepers
 
 
 def _members(organisation: Organisation) -> set[int]:
@@ -93,8 +92,10 @@ def commitments_due(*, organisation: Organisation, today: date) -> list[Due]:
 
 
 def steering_meetings_tomorrow(*, organisation: Organisation, today: date) -> list[Due]:
-    """Tell the cycle's engagement lead and the members on its steering group the day
-    before a steering-group meeting. Three queries."""
+    """Tell the people who keep the group's record (the cycle's engagement lead and the
+    members on its steering group) the day before a steering-group meeting. The message
+    names the day and links to the meeting; the agenda stays on the page, which shows it
+    only to those who may read it. Three queries."""
     tomorrow = today + timedelta(days=1)
     meetings = list(
         steering_meetings_between(organisation=organisation, start=tomorrow, end=tomorrow)
@@ -104,11 +105,7 @@ def steering_meetings_tomorrow(*, organisation: Organisation, today: date) -> li
     )
     if not meetings:
         return []
-    seats: dict[int, list[int]] = {}
-    for cycle_id, user_id in SteeringGroupMember.objects.filter(
-        cycle_id__in={m.cycle_id for m in meetings}, user__isnull=False
-    ).values_list("cycle_id", "user_id"):
-        seats.setdefault(cycle_id, []).append(user_id)
+    keepers = steering_record_keepers(cycles=[m.cycle for m in meetings])
     members = _members(organisation)
     dues = []
     for meeting in meetings:
@@ -116,8 +113,7 @@ def steering_meetings_tomorrow(*, organisation: Organisation, today: date) -> li
             "stakeholders:steering_meeting", args=[organisation.slug, meeting.cycle_id, meeting.pk]
         )
         at = f" at {meeting.starts_at:%H:%M}" if meeting.starts_at else ""
-        recipients = dict.fromkeys([meeting.cycle.lead_id, *seats.get(meeting.cycle_id, [])])
-        for user_id in recipients:
+        for user_id in sorted(keepers[meeting.cycle_id]):
             if user_id not in members:
                 continue
             dues.append(

@@ -1,15 +1,18 @@
 """Reads for the register: who may see which stakeholders, search, counts and a
 stakeholder's cycles and history."""
 
+from collections.abc import Iterable
+
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import pluralize
 
 from cycles.models import Cycle
-from cycles.selectors.cycles import cycles_visible_to
+from cycles.selectors.cycles import CYCLE_LABEL_FIELDS, cycles_visible_to
 from t2a.models import Membership, Organisation, Role
 from t2a.policies import STAFF_ROLES
+from t2a.text import match_key, search_forms, text_search
 
 from ..models import (
     TAG_FIELDS,
@@ -57,7 +60,7 @@ def get_stakeholder_for_request(request: HttpRequest, stakeholder_pk: int) -> St
     """The stakeholder, or 404 unless this member may see it."""
     return get_object_or_404(
         stakeholders_visible_to(request.membership).select_related(
-            "consent_recorded_by", "contact_owner"
+            "consent_recorded_by", "naming_consent_recorded_by", "contact_owner"
         ),
         pk=stakeholder_pk,
     )
@@ -74,9 +77,7 @@ def stakeholder_search(
     interest: int | None = None,
 ) -> QuerySet[Stakeholder]:
     if query:
-        stakeholders = stakeholders.filter(
-            Q(name__icontains=query) | Q(notes__icontains=query) | Q(languages__icontains=query)
-        )
+        stakeholders = stakeholders.filter(text_search(("name", "notes", "languages"), query))
     if sector:
         stakeholders = stakeholders.filter(sector=sector)
     if tag in TAG_FIELDS:
@@ -90,9 +91,46 @@ def stakeholder_search(
     return stakeholders
 
 
+# Names asked about per query when looking for stakeholders with the same name.
+NAMES_PER_QUERY = 250
+
+
+def stakeholders_named_like(
+    stakeholders: QuerySet[Stakeholder], names: Iterable[str]
+) -> dict[str, list[Stakeholder]]:
+    """Of `stakeholders`, those whose name a person would read as one of `names` (the same
+    letters once cleaned, in any case and either Unicode form), by `match_key` of the name.
+    One query per NAMES_PER_QUERY names."""
+    keys = list(dict.fromkeys(k for k in map(match_key, names) if k))
+    found: dict[str, list[Stakeholder]] = {}
+    for start in range(0, len(keys), NAMES_PER_QUERY):
+        chunk = keys[start : start + NAMES_PER_QUERY]
+        wanted = Q()
+        for key in chunk:
+            for form in search_forms(key):
+                wanted |= Q(name__iexact=form)
+        for stakeholder in stakeholders.filter(wanted).only("pk", "name").order_by("name", "pk"):
+            key = match_key(stakeholder.name)
+            if key in chunk:
+                found.setdefault(key, []).append(stakeholder)
+    return found
+
+
+def cycle_link_candidates(*, cycle: Cycle, membership: Membership) -> QuerySet[Stakeholder]:
+    """Register rows this member may put on the cycle's map: not already on it, not erased."""
+    return (
+        stakeholders_visible_to(membership)
+        .filter(erased_at__isnull=True)
+        .exclude(pk__in=StakeholderCycle.objects.filter(cycle=cycle).values("stakeholder_id"))
+        .order_by("name", "pk")
+    )
+
+
 def cycle_choices(membership: Membership) -> list[Cycle]:
-    """The cycles this member may pick from in a form or a filter (pk and title only)."""
-    return list(cycles_visible_to(membership).only("pk", "title").order_by("title", "pk"))
+    """The cycles this member may pick from in a form or a filter (with what labels them)."""
+    return list(
+        cycles_visible_to(membership).only(*CYCLE_LABEL_FIELDS).order_by("title", "iteration", "pk")
+    )
 
 
 def stakeholder_cycle_links(

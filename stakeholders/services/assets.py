@@ -2,12 +2,15 @@
 
 from datetime import date
 
+from t2a.services.versions import organisation_changed
+
 from ..models import AssetUse, SharedAsset, Stakeholder
 
 
 def shared_asset_save(*, asset: SharedAsset) -> SharedAsset:
     asset.full_clean()
     asset.save()
+    organisation_changed(asset.organisation_id)
     return asset
 
 
@@ -23,4 +26,5 @@ def asset_use_record(
     )
     use.full_clean()
     use.save()
+    organisation_changed(asset.organisation_id)
     return use

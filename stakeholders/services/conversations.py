@@ -8,9 +8,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed
 from t2a.models import Organisation, User
+from t2a.services.versions import organisation_changed
 
 from ..models import Commitment, Conversation, Stakeholder
+
+
+def _changed(conversation: Conversation) -> None:
+    # The organisation home counts conversations and commitments kept; a cycle's own
+    # indicators count those logged against it.
+    if conversation.cycle_id is not None:
+        cycle_changed(conversation.cycle_id)
+    else:
+        organisation_changed(conversation.organisation_id)
 
 
 @transaction.atomic
@@ -42,6 +53,7 @@ def conversation_log(
     conversation.full_clean()
     conversation.save()
     conversation.stakeholders.set(stakeholders)
+    _changed(conversation)
     return conversation
 
 
@@ -62,6 +74,7 @@ def commitment_record(
     )
     commitment.full_clean()
     commitment.save()
+    _changed(conversation)
     return commitment
 
 
@@ -75,6 +88,7 @@ def _claim_open(commitment: Commitment, **changes) -> None:
         raise ValidationError("This commitment has already been marked kept or broken.")
     for name, value in changes.items():
         setattr(commitment, name, value)
+    _changed(commitment.conversation)
 
 
 def commitment_mark_kept(*, commitment: Commitment, kept_on: date) -> Commitment:
@@ -101,4 +115,5 @@ def commitment_reopen(*, commitment: Commitment) -> Commitment:
     )
     commitment.kept_on = commitment.broken_on = None
     commitment.broken_reason = ""
+    _changed(commitment.conversation)
     return commitment

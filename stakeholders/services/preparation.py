@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from cycles.services.versions import cycle_changed, organisation_cycles_changed
 from t2a.models import Organisation, User
 
 from ..models import (
@@ -126,6 +127,7 @@ def role_agreement_save(*, agreement: RoleAgreement) -> tuple[RoleAgreement, boo
         raise ValidationError(
             "This community lead already has a role agreement for this cycle."
         ) from exc
+    cycle_changed(agreement.cycle_id)
     return agreement, cleared
 
 
@@ -175,6 +177,7 @@ def role_agreement_confirm(
             "updated_at",
         ]
     )
+    cycle_changed(current.cycle_id)
     return current
 
 
@@ -217,6 +220,8 @@ def training_record_save(
         for a in attendees
         if a.pk not in present
     )
+    # Training belongs to the person: it prepares them for every cycle they lead.
+    organisation_cycles_changed(training.organisation_id)
     return training
 
 
@@ -246,4 +251,5 @@ def checkin_save(
     checkin.notes = notes.strip()
     checkin.full_clean()
     checkin.save()
+    cycle_changed(checkin.cycle_id)
     return checkin

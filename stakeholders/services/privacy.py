@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from cycles.services.versions import organisation_cycles_changed
 from t2a.audit import REDACTED
 from t2a.models import User
 from t2a.services.export import stored_files_withdraw, tenant_models
@@ -211,6 +212,11 @@ def stakeholder_erase(*, stakeholder: Stakeholder, typed_name: str, actor: User)
         consent_date=None,
         consent_basis="",
         consent_recorded_by=None,
+        named_in_reports=False,
+        named_on_public_page=False,
+        naming_consent_given_by="",
+        naming_consent_date=None,
+        naming_consent_recorded_by=None,
         contact_owner=None,
         erased_at=now,
         erased_by=actor,
@@ -222,6 +228,8 @@ def stakeholder_erase(*, stakeholder: Stakeholder, typed_name: str, actor: User)
     )
     # Reports and exports made before now may show the person: they go too.
     stored_files_withdraw(organisation_id=locked.organisation_id)
+    # Any page may have shown the person: every cached one is computed again.
+    organisation_cycles_changed(locked.organisation_id)
     stakeholder.refresh_from_db()
     _record_in_audit_trail(stakeholder=stakeholder, actor=actor)
     return stakeholder

@@ -2,11 +2,14 @@
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from cycles.models import Cycle
+from cycles.services.versions import cycle_changed, organisation_cycles_changed
 from t2a import audit
 from t2a.models import Organisation, User
+from t2a.services.versions import organisation_changed
 
 from ..models import Stakeholder, StakeholderCycle, SteeringGroupMember
 
@@ -33,6 +36,58 @@ def _consent_errors(stakeholder: Stakeholder) -> dict[str, str]:
     return errors
 
 
+def _naming_errors(stakeholder: Stakeholder) -> dict[str, str]:
+    errors = {}
+    if stakeholder.naming_outputs:
+        if not stakeholder.naming_consent_given_by.strip():
+            errors["naming_consent_given_by"] = (
+                "Enter who gave consent to be named, or untick where they may be named."
+            )
+        if stakeholder.naming_consent_date is None:
+            errors["naming_consent_date"] = (
+                "Enter the date consent to be named was given, or untick where they may be named."
+            )
+    if stakeholder.naming_consent_date and stakeholder.naming_consent_date > timezone.localdate():
+        errors["naming_consent_date"] = (
+            "The date consent to be named was given must be today or in the past."
+        )
+    return errors
+
+
+def _stamp_naming_consent(stakeholder: Stakeholder, actor: User) -> None:
+    """Record who recorded a new or changed consent to be named; with no output ticked the
+    consent is gone, and so are its details."""
+    if not stakeholder.naming_outputs:
+        stakeholder.naming_consent_given_by = ""
+        stakeholder.naming_consent_date = None
+        stakeholder.naming_consent_recorded_by = None
+        return
+    stakeholder.naming_consent_given_by = stakeholder.naming_consent_given_by.strip()
+    before = None
+    if stakeholder.pk is not None:
+        before = (
+            Stakeholder.objects.filter(pk=stakeholder.pk)
+            .values(
+                "named_in_reports",
+                "named_on_public_page",
+                "naming_consent_given_by",
+                "naming_consent_date",
+                "naming_consent_recorded_by_id",
+            )
+            .first()
+        )
+    if (
+        before is None
+        or any(
+            before[name] != getattr(stakeholder, name)
+            for name in before
+            if name != "naming_consent_recorded_by_id"
+        )
+        or before["naming_consent_recorded_by_id"] is None
+    ):
+        stakeholder.naming_consent_recorded_by = actor
+
+
 def stakeholder_prepare(
     *, stakeholder: Stakeholder, actor: User, bulk: bool = False
 ) -> Stakeholder:
@@ -44,9 +99,10 @@ def stakeholder_prepare(
     database round trips of foreign-key and constraint checks (an import sets those keys
     itself, and the database still enforces every constraint when the rows are inserted).
     """
-    errors = _consent_errors(stakeholder)
+    errors = _consent_errors(stakeholder) | _naming_errors(stakeholder)
     if errors:
         raise ValidationError(errors)
+    _stamp_naming_consent(stakeholder, actor)
     if stakeholder.has_contact_details or stakeholder.consent_date:
         before = None
         if stakeholder.pk is not None:
@@ -66,7 +122,12 @@ def stakeholder_prepare(
             stakeholder.contact_owner = actor
     if bulk:
         stakeholder.full_clean(
-            exclude=["organisation", "consent_recorded_by", "contact_owner"],
+            exclude=[
+                "organisation",
+                "consent_recorded_by",
+                "naming_consent_recorded_by",
+                "contact_owner",
+            ],
             validate_unique=False,
             validate_constraints=False,
         )
@@ -91,6 +152,20 @@ def stakeholder_save(*, stakeholder: Stakeholder, actor: User) -> Stakeholder:
             raise ValidationError(ERASED_READ_ONLY)
     stakeholder_prepare(stakeholder=stakeholder, actor=actor)
     stakeholder.save()
+    # Cycle pages name the stakeholders on their steering group and map.
+    organisation_cycles_changed(stakeholder.organisation_id)
+    return stakeholder
+
+
+@transaction.atomic
+def stakeholder_save_into_cycle(
+    *, stakeholder: Stakeholder, cycle: Cycle | None, actor: User, role: str = ""
+) -> Stakeholder:
+    """Add a new stakeholder to the register and, when given a cycle, to its map, together
+    or not at all."""
+    stakeholder = stakeholder_save(stakeholder=stakeholder, actor=actor)
+    if cycle is not None:
+        stakeholder_link_cycle(stakeholder=stakeholder, cycle=cycle, role=role)
     return stakeholder
 
 
@@ -104,6 +179,7 @@ def stakeholders_import(
         stakeholder_prepare(stakeholder=stakeholder, actor=actor, bulk=True)
     saved = Stakeholder.objects.bulk_create(stakeholders, batch_size=500)
     audit.record_bulk_created(saved)
+    organisation_changed(organisation.pk)
     return saved
 
 
@@ -117,11 +193,42 @@ def stakeholder_link_cycle(
         cycle=cycle,
         defaults={"role": role.strip()},
     )
+    cycle_changed(cycle)
     return link
+
+
+@transaction.atomic
+def cycle_stakeholders_link(
+    *, cycle: Cycle, stakeholders: QuerySet[Stakeholder], role: str = ""
+) -> list[StakeholderCycle]:
+    """Put many register rows on a cycle's map at once, with the same role. Rows of another
+    organisation, erased rows and rows already on the map are skipped. A fixed number of
+    queries however many are ticked: one read of the rows, one insert, one audit insert."""
+    # Read with their names: the audit entries name each link without a query per row.
+    adding = list(
+        stakeholders.filter(organisation_id=cycle.organisation_id, erased_at__isnull=True)
+        .exclude(pk__in=StakeholderCycle.objects.filter(cycle=cycle).values("stakeholder_id"))
+        .order_by("pk")
+        .only("pk", "name", "organisation_id")
+    )
+    links = StakeholderCycle.objects.bulk_create(
+        StakeholderCycle(
+            organisation_id=cycle.organisation_id,
+            cycle=cycle,
+            stakeholder=stakeholder,
+            role=role.strip(),
+        )
+        for stakeholder in adding
+    )
+    audit.record_bulk_created(links)
+    if links:
+        cycle_changed(cycle)
+    return links
 
 
 def stakeholder_unlink_cycle(*, stakeholder: Stakeholder, cycle: Cycle) -> None:
     StakeholderCycle.objects.filter(stakeholder=stakeholder, cycle=cycle).delete()
+    cycle_changed(cycle)
 
 
 # --- the next iteration (registered in registrations.py) -----------------------------------
@@ -136,7 +243,7 @@ def cycle_stakeholders_carry(*, old: Cycle, new: Cycle, by: User) -> None:
         )
         for link in StakeholderCycle.objects.filter(cycle=old).order_by("pk")
     )
-    SteeringGroupMember.objects.bulk_create(
+    seats = SteeringGroupMember.objects.bulk_create(
         SteeringGroupMember(
             organisation_id=org_id,
             cycle=new,
@@ -144,6 +251,9 @@ def cycle_stakeholders_carry(*, old: Cycle, new: Cycle, by: User) -> None:
             user_id=seat.user_id,
             sector=seat.sector,
             role=seat.role,
+            is_chair=seat.is_chair,
         )
         for seat in SteeringGroupMember.objects.filter(cycle=old).order_by("pk")
     )
+    # Seats decide who reads members-only records, so each new one is in the audit trail.
+    audit.record_bulk_created(seats)

@@ -13,9 +13,15 @@ from cycles.selectors.cycles import get_cycle_for_request
 from t2a.forms import add_errors
 from t2a.htmx import render_form
 from t2a.tenancy import allowed_by
+from t2a.text import match_key
 
 from .. import policies
-from ..forms.stakeholders import CycleLinkForm, StakeholderFilterForm, StakeholderForm
+from ..forms.stakeholders import (
+    CycleLinkForm,
+    SameNameForm,
+    StakeholderFilterForm,
+    StakeholderForm,
+)
 from ..models import Stakeholder
 from ..selectors.stakeholders import (
     LIST_FIELDS,
@@ -24,9 +30,11 @@ from ..selectors.stakeholders import (
     relationship_timeline,
     stakeholder_cycle_links,
     stakeholder_search,
+    stakeholders_named_like,
     stakeholders_visible_to,
 )
 from ..services import stakeholders as services
+from .cycle_add import back_page, back_to_cycle
 
 PAGE_SIZE = 50
 
@@ -51,12 +59,15 @@ def stakeholder_list(request: HttpRequest) -> HttpResponse:
 
 
 def _stakeholder_form_page(
-    request: HttpRequest, form: StakeholderForm, stakeholder: Stakeholder | None = None
+    request: HttpRequest,
+    form: StakeholderForm,
+    stakeholder: Stakeholder | None = None,
+    **context,
 ) -> HttpResponse:
     return render_form(
         request,
         "stakeholders/stakeholders/stakeholder_form.html",
-        {"form": form, "stakeholder": stakeholder},
+        {"form": form, "stakeholder": stakeholder, **context},
         form=form,
     )
 
@@ -68,20 +79,63 @@ def stakeholder_create(request: HttpRequest) -> HttpResponse:
     tag = request.GET.get("tag")
     if tag:
         initial["trusted_tags"] = [tag]
+    # From a cycle's map (`?cycle=`): the new stakeholder goes straight onto that cycle.
+    into = request.GET.get("cycle", "")
+    cycle = get_cycle_for_request(request, int(into)) if into.isdigit() else None
     form = StakeholderForm(
         request.POST if request.method == "POST" else None,
         instance=Stakeholder(organisation=request.organisation),
         initial=initial,
     )
-    if form.is_bound and form.is_valid():
-        try:
-            stakeholder = services.stakeholder_save(stakeholder=form.build(), actor=request.user)
-        except ValidationError as exc:
-            add_errors(form, exc)
+    same_name = SameNameForm(request.POST if request.method == "POST" else None)
+    matches: list[Stakeholder] = []
+    if form.is_bound and form.is_valid() and same_name.is_valid():
+        # The same name is a warning, not a refusal: two people can share a name. The
+        # member is shown who is already there and saves only once they say it is not them.
+        if not same_name.cleaned_data["same_name_confirmed"]:
+            name = form.cleaned_data["name"]
+            matches = stakeholders_named_like(
+                stakeholders_visible_to(request.membership), [name]
+            ).get(match_key(name), [])
+        if matches:
+            form.add_error("name", same_name_message(len(matches)))
         else:
-            messages.success(request, f"{stakeholder.name} has been added to the register.")
-            return _to_detail(request, stakeholder)
-    return _stakeholder_form_page(request, form)
+            try:
+                stakeholder = services.stakeholder_save_into_cycle(
+                    stakeholder=form.build(), cycle=cycle, actor=request.user
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            else:
+                if cycle is None:
+                    messages.success(request, f"{stakeholder.name} has been added to the register.")
+                    return _to_detail(request, stakeholder)
+                messages.success(
+                    request,
+                    f"{stakeholder.name} has been added to the register and to the map for "
+                    f"{cycle.title}.",
+                )
+                return back_to_cycle(request, cycle, back_page(request))
+    return _stakeholder_form_page(
+        request,
+        form,
+        same_name=same_name,
+        same_name_matches=matches,
+        into_cycle=cycle,
+        back=back_page(request),
+    )
+
+
+def same_name_message(count: int) -> str:
+    if count == 1:
+        return (
+            "A stakeholder with this name is already on the register. Check it is not the "
+            "same person or organisation before adding another."
+        )
+    return (
+        f"{count} stakeholders with this name are already on the register. Check none of "
+        "them is the same person or organisation before adding another."
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('t2a', '0007_organisation_export_is_a_job'),
+        ("t2a", "0007_organisation_export_is_a_job"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='data_version',
+            model_name="organisation",
+            name="data_version",
             field=models.PositiveBigIntegerField(default=0, editable=False),
         ),
     ]

@@ -5,6 +5,7 @@ import re
 from django import forms, template
 from django.utils.html import format_html
 
+from t2a.links import absolute_url as _absolute_url
 from t2a.registry import registry, resolve
 
 register = template.Library()
@@ -21,6 +22,13 @@ WIDGET_CLASSES = {
 
 
 @register.filter
+def absolute_url(path: str) -> str:
+    """`{{ item.url|absolute_url }}`: the full address of a path, for emails and feeds
+    (t2a/links.py, built from SITE_URL)."""
+    return _absolute_url(path)
+
+
+@register.filter
 def can(membership, policy_name: str) -> bool:
     """`{% if membership|can:"t2a.manage_members" %}` asks `t2a.policies.can_manage_members`."""
     if membership is None:
@@ -34,8 +42,11 @@ def can(membership, policy_name: str) -> bool:
 
 @register.simple_tag(takes_context=True)
 def panel(context, shown: dict) -> str:
-    """Render a panel another app contributes (`panels` in t2a/views.py): its template with
-    the data its context function gave, on top of the page's context."""
+    """Render a panel another app contributes (`panels` in t2a/views/panels.py): its template
+    with the data its context function gave, on top of the page's context, or the HTML
+    already rendered when the page caches its panels."""
+    if "html" in shown:
+        return shown["html"]  # a SafeString from render_to_string
     template = context.template.engine.get_template(shown["template"])
     with context.push(shown["context"]):
         return template.render(context)

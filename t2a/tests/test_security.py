@@ -50,7 +50,7 @@ def test_changing_password_ends_other_sessions(admin_user):
     laptop, phone = Client(), Client()
     for client in (laptop, phone):
         client.post(reverse("account_login"), {"login": admin_user.email, "password": PASSWORD})
-    assert phone.get(reverse("home")).context["user"].is_authenticated
+    assert phone.get(reverse("organisation_chooser")).context["user"].is_authenticated
     laptop.post(
         reverse("account_change_password"),
         {

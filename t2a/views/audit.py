@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from .. import audit, policies
+from ..forms import T2AForm
 from ..models import Membership
 from ..tenancy import allowed_by
 
@@ -13,7 +14,7 @@ PER_PAGE = 25
 SYSTEM = "system"
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(T2AForm):
     type = forms.ChoiceField(label="Kind of record", required=False)
     object = forms.IntegerField(
         required=False,

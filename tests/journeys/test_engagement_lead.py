@@ -125,6 +125,7 @@ def test_engagement_lead_runs_a_whole_cycle(page, phone_page, chromium, live_ser
     shoot(page, "record-insight")
     page.get_by_label("What was said").fill("The last bus leaves before the evening clinic ends.")
     page.get_by_label("Themes (optional)").fill("Transport")
+    page.get_by_label("They agreed to this being recorded").check()
     page.get_by_role("button", name="Save insight").click()
     page.get_by_text("Insight saved.").wait_for()
     shoot(page, "insight-saved")

@@ -13,6 +13,7 @@ from actions.tests.builders import (
     make_escalation,
     make_plan,
     make_priority,
+    make_signed_off,
     make_update,
 )
 from cycles.tests.builders import make_cycle
@@ -58,6 +59,7 @@ def build():
         in_scope=False,
         out_of_scope_reason="Parking charges are set nationally.",
     )
+    make_signed_off(cycle)
     heard = make_insight(
         cycle,
         "The last bus leaves before the evening clinic ends.",

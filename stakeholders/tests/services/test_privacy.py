@@ -69,3 +69,23 @@ def test_erasure_withdraws_reports_and_exports_made_before_it(org, other_org, us
         theirs.refresh_from_db()
         assert theirs.status == "done"
     default_storage.delete(names[2])
+
+
+@pytest.mark.django_db
+def test_erasure_removes_consent_to_be_named_and_who_gave_it(org, users):
+    grace = grace_everywhere(org, users)
+    with scopes_disabled():
+        Stakeholder.objects.filter(pk=grace.pk).update(
+            named_in_reports=True,
+            named_on_public_page=True,
+            naming_consent_given_by="Her daughter, Amina Bello",
+            naming_consent_date="2026-09-01",
+            naming_consent_recorded_by=users[Role.ADMIN],
+        )
+        grace.refresh_from_db()
+    with scope(organisation=org.pk):
+        stakeholder_erase(stakeholder=grace, typed_name=NAME, actor=users[Role.ADMIN])
+        grace.refresh_from_db()
+    assert grace.naming_outputs == []
+    assert (grace.naming_consent_given_by, grace.naming_consent_date) == ("", None)
+    assert grace.naming_consent_recorded_by is None

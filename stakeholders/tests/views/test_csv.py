@@ -2,6 +2,7 @@
 
 import csv
 import io
+import unicodedata
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -126,7 +127,7 @@ def test_a_bad_row_saves_nothing_and_is_named_by_its_row_number(org, users, clie
     [
         (upload(GOOD, name="stakeholders.xlsx"), "The file must be a CSV file"),
         (upload(GOOD, content_type="application/pdf"), "The file must be a CSV file"),
-        (upload("a" * (1024 * 1024 + 1)), "The file must be smaller than 1 MB."),
+        (upload("a" * (1024 * 1024 + 1)), "The file is bigger than 1 MB."),
         (
             SimpleUploadedFile("s.csv", "name,sector\nJosé,nhs\n".encode("latin-1"), "text/csv"),
             "The file is not UTF-8 text.",
@@ -225,3 +226,61 @@ def test_export_template_has_only_the_header(org, users, client_for):
     body = b"".join(response.streaming_content).decode()
     assert body.strip().split(",")[0] == "name"
     assert "Not in the template" not in body
+
+
+@pytest.mark.django_db
+def test_the_preview_names_rows_that_repeat_a_row_or_the_register(org, users, client_for):
+    existing = make_stakeholder(org, "Siân Hughes")
+    decomposed = unicodedata.normalize("NFD", "Siân Hughes")
+    text = (
+        "name,sector\n"
+        "Brook Library,other public sector\n"
+        f"{decomposed},community\n"
+        "Pastor Grace,faith\n"
+        "\u200bBROOK  library ,other public sector\n"
+    )
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    preview = client.post(url(org, "stakeholder_import"), {"file": upload(text)})
+    assert preview.status_code == 200
+    page = preview.text
+    assert "Row 3 (Siân Hughes) has the same name as" in page
+    detail = reverse("stakeholders:stakeholder_detail", args=[org.slug, existing.pk])
+    assert f'<a href="{detail}">Siân Hughes</a>, already on the register' in page
+    assert "Row 5 (BROOK library) repeats row 2." in page
+    assert "Pastor Grace) " not in page
+    content = preview.context["confirm"].initial["content"]
+    # Confirming without saying the rows were checked saves nothing and says why.
+    refused = client.post(url(org, "stakeholder_import_confirm"), {"content": content})
+    assert refused.status_code == 400
+    assert "There is a problem" in refused.text and "tick the box" in refused.text
+    assert count() == 1
+    done = client.post(
+        url(org, "stakeholder_import_confirm"),
+        {"content": content, "same_names_confirmed": "on"},
+    )
+    assert done.status_code == 302
+    assert count() == 5
+
+
+@pytest.mark.django_db
+def test_a_cell_over_its_limit_is_named(org, users, client_for):
+    text = f"name,sector,notes\nBrook Library,community,{'x' * 5001}\n"
+    preview = client_for(users[Role.ADMIN]).post(
+        url(org, "stakeholder_import"), {"file": upload(text)}
+    )
+    assert preview.status_code == 400
+    assert "notes: must be 5,000 characters or fewer (it has 5,001)." in preview.text
+
+
+@pytest.mark.django_db
+def test_a_file_over_the_limit_shows_the_import_form_again(org, users, client_for):
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    big = upload(HEADER + "Brook Library,place,Other public sector,,,2,4,,,\n" * 120_000)
+    assert big.size > 5 * 1024 * 1024
+    response = client.post(url(org, "stakeholder_import"), {"file": big}, follow=True)
+    assert response.redirect_chain == [(url(org, "stakeholder_import"), 302)]
+    assert response.status_code == 200
+    assert "There is a problem" in response.text
+    assert "The file is bigger than 1 MB. Choose a smaller file." in response.text
+    assert 'type="file"' in response.text
+    assert count() == 0

@@ -475,8 +475,8 @@ def test_confirming_twice_is_refused(org, client_for, cycle, lead):
         ({"role": ""}, "role", "This field is required."),
         ({"payment_arrangement": "cash"}, "payment_arrangement", "Select a valid choice"),
         ({"channels": ["pigeon"]}, "channels", "Select a valid choice"),
-        ({"boundaries": "x" * 20_000}, "boundaries", "at most 5000 characters"),
-        ({"payment_details": "x" * 20_000}, "payment_details", "at most 5000 characters"),
+        ({"boundaries": "x" * 20_000}, "boundaries", "5,000 characters or fewer"),
+        ({"payment_details": "x" * 20_000}, "payment_details", "5,000 characters or fewer"),
     ],
 )
 def test_bad_agreement_input(org, users, client_for, cycle, lead, changes, field, message):
@@ -557,7 +557,7 @@ def test_recording_training_for_leads(org, users, client_for, cycle, lead, other
         ({"topic": "OTHER_ORG_TOPIC"}, "Select a valid choice"),
         ({"held_on": "TOMORROW"}, "The date must be today or in the past."),
         ({"held_on": "31/02/2026"}, "Enter a valid date."),
-        ({"summary": "x" * 20_000}, "at most 5000 characters"),
+        ({"summary": "x" * 20_000}, "5,000 characters or fewer"),
     ],
 )
 def test_bad_training_input(org, other_org, users, client_for, cycle, lead, changes, message):
@@ -605,7 +605,7 @@ def test_recording_and_correcting_a_check_in(org, users, client_for, cycle, lead
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
-        ({"notes": "x" * 20_000}, "notes", "at most 5000 characters"),
+        ({"notes": "x" * 20_000}, "notes", "5,000 characters or fewer"),
         (
             {"next_due_on": "2026-01-01", "held_on": "2026-02-01"},
             "next_due_on",

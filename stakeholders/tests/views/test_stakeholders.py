@@ -1,9 +1,11 @@
 """The register's pages (views/stakeholders.py): the list, a stakeholder's page, adding and
 editing one, and the cycles whose map they are on."""
 
+import unicodedata
 from datetime import date, timedelta
 
 import pytest
+from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
@@ -406,3 +408,152 @@ def test_query_counts_are_constant_from_10_to_2000_stakeholders(
         with django_assert_max_num_queries(count):
             response = client.get(page)
         assert response.status_code == status, page
+
+
+def naming_data(**extra):
+    return valid_data(
+        **{
+            "kind": "person",
+            "name": "সুমি বেগম",
+            "sector": "community",
+            "trusted_tags": ["voice"],
+            "naming_outputs": ["named_in_reports"],
+            "naming_consent_given_by": "Sumi herself, at the library pop-up",
+            "naming_consent_date": "2026-09-01",
+            **extra,
+        }
+    )
+
+
+@pytest.mark.django_db
+def test_consent_to_be_named_is_recorded_and_shown_on_the_stakeholder_page(org, users, client_for):
+    lead = users[Role.ENGAGEMENT_LEAD]
+    client = client_for(lead)
+    response = client.post(url(org, "stakeholder_create"), naming_data())
+    assert response.status_code == 302
+    with scopes_disabled():
+        s = Stakeholder.objects.get()
+    assert (s.named_in_reports, s.named_on_public_page) == (True, False)
+    assert s.naming_consent_given_by == "Sumi herself, at the library pop-up"
+    assert s.naming_consent_date == date(2026, 9, 1)
+    assert s.naming_consent_recorded_by == lead
+    page = client_for(users[Role.ADMIN]).get(url(org, "stakeholder_detail", s.pk)).text
+    assert "Consent to be named" in page
+    assert "Governance reports (PDF)" in page
+    assert "Sumi herself, at the library pop-up, on 1 September 2026" in page
+    assert str(lead) in page[page.index("Consent to be named") :]
+    # The form shows it again as it was saved.
+    form = client.get(url(org, "stakeholder_edit", s.pk)).text
+    assert 'value="named_in_reports" checked>' in form
+    assert 'value="named_on_public_page">' in form
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("naming_consent_given_by", "Enter who gave consent to be named"),
+        ("naming_consent_date", "Enter the date consent to be named was given"),
+    ],
+)
+def test_naming_without_who_or_when_is_refused(org, users, client_for, missing, message):
+    response = client_for(users[Role.ADMIN]).post(
+        url(org, "stakeholder_create"), naming_data(**{missing: ""})
+    )
+    assert response.status_code == 400
+    assert "<title>Error: " in response.text
+    assert response.text.count(message) >= 2  # the summary and the field
+    with scopes_disabled():
+        assert not Stakeholder.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_future_date_of_consent_to_be_named_is_refused(org, users, client_for):
+    tomorrow = (timezone.localdate() + timedelta(days=1)).isoformat()
+    response = client_for(users[Role.ADMIN]).post(
+        url(org, "stakeholder_create"), naming_data(naming_consent_date=tomorrow)
+    )
+    assert response.status_code == 400
+    assert "must be today or in the past" in response.text
+
+
+@pytest.mark.django_db
+def test_taking_consent_to_be_named_back_clears_it(org, users, client_for):
+    admin, lead = users[Role.ADMIN], users[Role.ENGAGEMENT_LEAD]
+    client_for(admin).post(url(org, "stakeholder_create"), naming_data())
+    with scopes_disabled():
+        s = Stakeholder.objects.get()
+    assert s.naming_consent_recorded_by == admin
+    # Saving unchanged keeps who recorded it; a change records who changed it.
+    client_for(lead).post(url(org, "stakeholder_edit", s.pk), naming_data())
+    s.refresh_from_db()
+    assert s.naming_consent_recorded_by == admin
+    data = naming_data(naming_outputs=["named_in_reports", "named_on_public_page"])
+    client_for(lead).post(url(org, "stakeholder_edit", s.pk), data)
+    s.refresh_from_db()
+    assert (s.named_on_public_page, s.naming_consent_recorded_by) == (True, lead)
+    response = client_for(lead).post(
+        url(org, "stakeholder_edit", s.pk), naming_data(naming_outputs=[])
+    )
+    assert response.status_code == 302
+    s.refresh_from_db()
+    assert (s.named_in_reports, s.named_on_public_page) == (False, False)
+    assert (s.naming_consent_given_by, s.naming_consent_date) == ("", None)
+    assert s.naming_consent_recorded_by is None
+    page = client_for(lead).get(url(org, "stakeholder_detail", s.pk)).text
+    assert "count সুমি বেগম but do not name them" in page
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_naming_without_a_recorded_consent(org):
+    with scopes_disabled(), pytest.raises(IntegrityError):
+        make_stakeholder(org, "Grace Bello", named_in_reports=True)
+
+
+# The same name twice ------------------------------------------------------------------------
+
+SIAN = "Siân Hughes"
+SIAN_DECOMPOSED = unicodedata.normalize("NFD", SIAN)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("stored", "typed"),
+    [(SIAN, SIAN_DECOMPOSED), (SIAN_DECOMPOSED, SIAN), (SIAN, " siân\u00a0 HUGHES\u200b")],
+    ids=["typed-decomposed", "stored-decomposed", "case-and-spaces"],
+)
+def test_a_name_already_on_the_register_warns_with_a_link_to_it(
+    org, users, client_for, stored, typed
+):
+    existing = make_stakeholder(org, stored)
+    other = make_stakeholder(org, "Siân Hughes-Jones")
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    response = client.post(
+        url(org, "stakeholder_create"), valid_data(kind="person", name=typed, trusted_tags=[])
+    )
+    assert response.status_code == 400
+    page = response.text
+    assert "There is a problem" in page
+    assert "A stakeholder with this name is already on the register." in page
+    assert f'<a href="{url(org, "stakeholder_detail", existing.pk)}">{stored}</a>' in page
+    assert url(org, "stakeholder_detail", other.pk) not in page
+    with scopes_disabled():
+        assert Stakeholder.objects.count() == 2
+    # Two people can share a name: once the member says so, the new one is added.
+    confirmed = client.post(
+        url(org, "stakeholder_create"),
+        valid_data(kind="person", name=typed, trusted_tags=[], same_name_confirmed="on"),
+    )
+    assert confirmed.status_code == 302
+    with scopes_disabled():
+        added = Stakeholder.objects.latest("pk")
+    assert added.name in (SIAN, "siân HUGHES") and added.pk != existing.pk  # composed, trimmed
+
+
+@pytest.mark.django_db
+def test_a_new_name_needs_no_confirmation(org, users, client_for):
+    make_stakeholder(org, "Siân Hughes-Jones")
+    response = client_for(users[Role.ADMIN]).post(
+        url(org, "stakeholder_create"), valid_data(name=SIAN)
+    )
+    assert response.status_code == 302
