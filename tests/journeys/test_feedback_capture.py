@@ -12,7 +12,8 @@ from feedback.models import Insight, Theme
 from feedback.tests.builders import make_activity, make_theme
 from stakeholders.tests.builders import make_stakeholder
 from t2a.models import Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -42,11 +43,7 @@ def test_community_lead_records_two_insights_from_their_pop_up_on_a_phone(
     )
     make_theme(cycle, "Interpreters")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(lead.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, lead.email)
 
     page.goto(f"{live_server.url}/o/northgate/listening/")
     shoot(page, "listening-home")
@@ -80,6 +77,7 @@ def test_community_lead_records_two_insights_from_their_pop_up_on_a_phone(
     page.get_by_label("Which group is the speaker from? (optional)").select_option(
         "Somali families"
     )
+    page.get_by_label("They agreed to this being recorded").check()
     page.get_by_role("button", name="Save insight").click()
     page.get_by_text("Insight saved.").wait_for()
     shoot(page, "first-saved")
@@ -97,6 +95,7 @@ def test_community_lead_records_two_insights_from_their_pop_up_on_a_phone(
     page.get_by_label("Themes (optional)").press_sequentially("Interp", delay=50)
     page.get_by_role("button", name="Interpreters (add this theme)").click()
     expect(page.get_by_label("Themes (optional)")).to_have_value("Bus fares, Interpreters, ")
+    page.get_by_label("They agreed to this being recorded").check()
     page.get_by_role("button", name="Save insight").click()
     page.get_by_text("Insight saved.").wait_for()
     assert no_sideways_scroll(page)

@@ -12,13 +12,14 @@ from cycles.tests.builders import make_cycle
 from feedback.models import PulseResponse
 from feedback.tests.builders import make_pulse_responses, make_pulse_survey
 from t2a.models import Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_lead_opens_a_pulse_and_a_visitor_answers_it_on_a_phone(
-    page, phone_page, live_server, shoot
+    page, phone_page, live_server, shoot, settings
 ):
     org = make_organisation("Northgate ICB", "northgate", brand_colour="#00403a")
     staff = make_member(org, Role.ENGAGEMENT_LEAD, "dan@northgate.example.org")
@@ -35,12 +36,10 @@ def test_lead_opens_a_pulse_and_a_visitor_answers_it_on_a_phone(
     last_time, _ = make_pulse_survey(earlier, closed=True)
     make_pulse_responses(last_time, [(2, 3, 1, 2, 3, 2), (3, 2, 2, 3, 3, 2)])
 
+    # Shared links are built from SITE_URL (t2a/links.py); here the site is the live server.
+    settings.SITE_URL = live_server.url
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=live_server.url)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(staff.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, staff.email)
     page.goto(f"{live_server.url}/o/northgate/listening/cycles/{cycle.pk}/")
     page.get_by_role("link", name="Trust pulse", exact=True).click()
     page.get_by_role("heading", name="Trust pulse", exact=True).wait_for()

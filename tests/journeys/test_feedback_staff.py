@@ -11,7 +11,8 @@ from feedback.models import Insight, Theme
 from feedback.tests.builders import make_activity, make_insight, make_theme
 from stakeholders.tests.builders import make_stakeholder
 from t2a.models import Role
-from tests.cast import PASSWORD, make_member, make_organisation
+from tests.browser import sign_in
+from tests.cast import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -37,11 +38,7 @@ def test_engagement_lead_plans_synthesises_and_closes(page, live_server, shoot):
     national = make_insight(cycle, "Prescription charges are too high.", activity=cafe)
     make_insight(cycle, "A private disclosure.", activity=cafe, sensitivity="sensitive")
 
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email").fill(staff.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    page.wait_for_url(f"{live_server.url}/")
+    sign_in(page, live_server, staff.email)
     page.goto(f"{live_server.url}/o/northgate/")
     shoot(page, "organisation-home")
     page.get_by_role("link", name="Listening", exact=True).first.click()

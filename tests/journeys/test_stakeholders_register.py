@@ -126,7 +126,7 @@ def test_lead_maps_trusted_places_and_voices_forms_the_group_and_keeps_a_promise
         "first one: no interpreter, and being seen late."
     )
     page.get_by_label("Meaningful conversation").check()
-    page.get_by_label("Cycle").select_option(label=cycle.title)
+    page.get_by_label("Cycle").select_option(label=cycle.choice_label)
     page.get_by_role("button", name="Log conversation").click()
     page.get_by_label("What was promised").fill("Send the clinic times in Somali")
     # Only one person was in the conversation, so the promise is already addressed to them.
