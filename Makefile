@@ -29,6 +29,7 @@ install: $(VENV)/.installed static/dist/t2a.css
 	mkdir -p var/celery/queue var/celery/processed var/celery/control var/private var/cache staticfiles
 
 run: install
+	$(BIN)/python manage.py database_create
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@echo "T2A is starting on http://127.0.0.1:8000 (web, worker and beat). Stop with Ctrl+C."
