@@ -1,11 +1,12 @@
 """Create the PostgreSQL database that DATABASE_URL names, if it does not exist yet.
 
-`make run` calls it before `migrate`, so the app starts on a machine whose PostgreSQL has
-never seen T2A. It connects to the server's maintenance database with the same user,
-host and port; a database that already exists is left alone.
+`make run` calls it before `migrate`, so the app also starts on a machine whose PostgreSQL
+has never seen T2A when DATABASE_URL points there. It connects to the server's
+maintenance database with the same user, host and port; a database that already exists
+is left alone.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 from psycopg import errors, sql
 
@@ -19,7 +20,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         if connection.vendor != "postgresql":
-            raise CommandError("database_create only creates PostgreSQL databases.")
+            # SQLite (the default without DATABASE_URL) makes its file on first use.
+            self.stdout.write(f"Nothing to create for {connection.vendor}.")
+            return
         name = connection.settings_dict["NAME"]
         params = connection.get_connection_params()
         params["dbname"] = MAINTENANCE_DATABASE
