@@ -44,7 +44,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_ENV=test DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) \
-		$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -29,6 +29,7 @@ CHROMIUM_ARGS = [
 ]
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 BLOCKING_IMPACTS = {"serious", "critical"}
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
 
 
 @pytest.fixture(scope="session")
@@ -86,7 +87,10 @@ def shoot(request):
     count = {"n": 0}
 
     def check(page, name: str) -> Path:
-        page.wait_for_load_state("networkidle")
+        # Loaded, and no htmx request or swap under way (htmx marks both with a class).
+        # Not "networkidle", which waits for half a second of silence on every check.
+        page.wait_for_load_state("load")
+        page.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})")
         # The NHS.UK header script moves navigation that does not fit into "More"; check the
         # page as a person sees it, after that has happened.
         if page.locator('[data-module="nhsuk-header"]').count():

@@ -48,3 +48,24 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
     for name in ("REDIS_URL", "CELERY_BROKER_URL"):
         if os.environ.get(name):
             os.environ[name] = redis_url_for_worker(os.environ[name], index)
+
+
+# The longest tests first: with `--dist load --maxschedchunk 1` (the Makefile's), xdist
+# hands the tests out in this order, one at a time to whichever worker is free, so no
+# worker starts a minute-long test while the others run out of work. Fault injection,
+# then browser journeys, then tests with real Celery workers; each by marker or fixture.
+SLOW_FIRST = (
+    ("faults", set()),
+    ("browser", {"live_server", "page", "phone_page", "chromium"}),
+    ("celery_worker", {"celery_worker_process"}),
+)
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    def rank(item) -> int:
+        for position, (marker, fixtures) in enumerate(SLOW_FIRST):
+            if item.get_closest_marker(marker) is not None or fixtures & set(item.fixturenames):
+                return position
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: within a rank, the order of collection
