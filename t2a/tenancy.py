@@ -11,11 +11,21 @@ from collections.abc import Callable
 from functools import wraps
 
 from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+)
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
+from django.utils.crypto import constant_time_compare
 from django.utils.http import urlencode
 from django_scopes import scope, scopes_disabled
 
@@ -56,6 +66,18 @@ class TenantMiddleware:
             return self.get_response(request)
 
         public = getattr(match.func, "tenant_public", False)
+        if not public:
+            # The usual way in: the member, their organisation and their role in one
+            # query, read afresh on every request (a role change or a removal counts from
+            # the very next request, and the organisation's data version, which names its
+            # cached pages, is current), the person checked as Django's own sign-in
+            # check would. Anything else takes the long way below.
+            membership = _member_from_session(request, slug)
+            if membership is not None:
+                request.membership = membership
+                request.organisation = membership.organisation
+                with scope(organisation=membership.organisation_id):
+                    return self.get_response(request)
         if not public and not request.user.is_authenticated:
             # Before the organisation is looked up: a stranger signed out is sent to sign
             # in whether or not the slug exists, so the answer says nothing about it.
@@ -68,9 +90,6 @@ class TenantMiddleware:
                     return moved
                 raise Http404("No such organisation.")
         else:
-            # The organisation and the member's role in one query, read afresh on every
-            # request: a role change or removal counts from the very next request, and the
-            # organisation's data version (which names its cached pages) is current.
             membership = (
                 Membership.across_organisations.select_related("organisation")
                 .filter(organisation__slug=slug, user=request.user)
@@ -93,6 +112,44 @@ class TenantMiddleware:
         # only their own arguments.
         view_kwargs.pop(ORG_KWARG, None)
         return None
+
+
+def _member_from_session(request: HttpRequest, slug: str) -> Membership | None:
+    """The signed-in person's membership of the organisation `slug`, with the person and
+    the organisation, in one query; None when there is no such membership or the session
+    does not hold a sign-in that django.contrib.auth.get_user would accept without more
+    (then the caller asks it, which also clears a session that no longer holds)."""
+    if hasattr(request, "_cached_user"):
+        return None  # someone has loaded the user already: nothing to save
+    session = request.session
+    user_id = session.get(SESSION_KEY)
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not user_id or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return None
+    backend = load_backend(backend_path)
+    if type(backend).get_user is not ModelBackend.get_user:
+        return None
+    try:
+        pk = get_user_model()._meta.pk.to_python(user_id)
+    except ValidationError:
+        return None
+    # One row at most (a person is a member once): no ordering to compile or sort by.
+    found = (
+        Membership.across_organisations.select_related("organisation", "user")
+        .filter(organisation__slug=slug, user_id=pk)
+        .order_by()[:1]
+    )
+    membership = next(iter(found), None)
+    if membership is None:
+        return None
+    user = membership.user
+    if not backend.user_can_authenticate(user) or not constant_time_compare(
+        session_hash, user.get_session_auth_hash()
+    ):
+        return None
+    request._cached_user = user  # what request.user (AuthenticationMiddleware) returns
+    return membership
 
 
 def _moved(request: HttpRequest, match, slug: str, *, public: bool) -> HttpResponse | None:
