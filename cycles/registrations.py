@@ -35,6 +35,8 @@ def register(app: Registrar) -> None:
         position=50,
     )
     app.reminder_source("cycles.selectors.reminders.ethics_reviews_due")
+    # A member's role or leaving changes what cycle pages show of them (sign-off counts).
+    app.extend("t2a.membership_changed", "cycles.services.versions.organisation_cycles_changed")
     app.carry_over(
         key="theory_of_change",
         carry="cycles.services.theory_of_change.theory_of_change_carry",

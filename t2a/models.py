@@ -190,6 +190,11 @@ class Membership(TenantModel):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     role = models.CharField(max_length=20, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
+    # How many of the member's notifications in this organisation are unread, for the
+    # header of every page: the tenancy middleware loads this row on every request anyway,
+    # so the count costs no query. Kept exact by t2a.services.notifications.unread_recount,
+    # which every service that creates or reads notifications calls.
+    unread_notifications = models.PositiveIntegerField(default=0)
 
     # Unscoped on purpose: the tenant middleware uses it to find the membership that
     # decides the scope, and the home page lists one person's own organisations.

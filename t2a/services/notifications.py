@@ -19,12 +19,15 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django_scopes import scope
 
 from ..celery import enqueue_on_commit
 from ..models import (
     Delivery,
+    Membership,
     Notification,
     NotificationPreference,
     Organisation,
@@ -73,6 +76,25 @@ def notifications_held() -> Iterator[None]:
         _held.reset(token)
 
 
+def unread_recount(*, organisation_id: int, user_id: int) -> None:
+    """Set the member's count of unread notifications (Membership.unread_notifications,
+    shown in every page's header) to what the notifications say, in one UPDATE in the
+    caller's transaction. Counted afresh rather than moved by one, so it stays exact
+    whatever else created or read notifications at the same time."""
+    unread = (
+        Notification._base_manager.filter(
+            organisation_id=organisation_id, recipient_id=user_id, read_at__isnull=True
+        )
+        .order_by()
+        .values("recipient_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    Membership._base_manager.filter(organisation_id=organisation_id, user_id=user_id).update(
+        unread_notifications=Coalesce(Subquery(unread), 0)
+    )
+
+
 def notification_create(
     *,
     organisation: Organisation,
@@ -92,6 +114,7 @@ def notification_create(
         body=body[:2000],
         url=url,
     )
+    unread_recount(organisation_id=organisation.pk, user_id=recipient.pk)
     if _held.get():
         return notification
     if delivery_for(organisation=organisation, user_id=recipient.pk) == Delivery.IMMEDIATE:
@@ -117,11 +140,19 @@ def _email_notifications(
     Notification.objects.filter(pk__in=[item.pk for item in items]).update(emailed_at=now)
 
 
-def notification_mark_read(*, recipient: User, notification_ids: Iterable[int] | None) -> int:
-    unread = Notification.objects.filter(recipient=recipient, read_at__isnull=True)
+def notification_mark_read(
+    *, organisation: Organisation, recipient: User, notification_ids: Iterable[int] | None
+) -> int:
+    """Mark the member's unread notifications in `organisation` read (all of them, or
+    those of `notification_ids`) and recount what is left unread."""
+    unread = Notification.objects.filter(
+        organisation=organisation, recipient=recipient, read_at__isnull=True
+    )
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    count = unread.update(read_at=timezone.now())
+    unread_recount(organisation_id=organisation.pk, user_id=recipient.pk)
+    return count
 
 
 def digest_send(*, organisation: Organisation, user_id: int) -> int:
@@ -268,6 +299,7 @@ def reminder_deliver(*, reminder_id: int) -> bool:
                 body=reminder.body,
                 url=reminder.url,
             )
+            unread_recount(organisation_id=reminder.organisation_id, user_id=reminder.recipient_id)
             wants = delivery_for(organisation=reminder.organisation, user_id=reminder.recipient_id)
             if wants == Delivery.IMMEDIATE:
                 _email_notifications(

@@ -29,7 +29,7 @@ def notifications_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if "mark_read" in request.POST:
             count = notifications.notification_mark_read(
-                recipient=request.user, notification_ids=None
+                organisation=request.organisation, recipient=request.user, notification_ids=None
             )
             messages.success(request, f"Marked {count} as read.")
             return redirect("notifications", org_slug=request.organisation.slug)
