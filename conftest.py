@@ -15,7 +15,7 @@ from cycles.tests.builders import make_cycle
 from t2a.models import Organisation, Role, User
 from tests.cast import make_member, make_organisation
 
-pytest_plugins = ["tests.browser", "tests.databases", "tests.workers"]
+pytest_plugins = ["tests.browser", "tests.databases", "tests.versions_guard", "tests.workers"]
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,9 @@
 """Plain builders for test rows. They disable scopes only while building."""
 
+import re
+
 from allauth.account.models import EmailAddress
+from django.core.cache import cache
 from django_scopes import scopes_disabled
 
 from t2a.models import Membership, Organisation, Role, User
@@ -25,3 +28,19 @@ def make_member(organisation: Organisation, role: Role | str, email: str) -> Use
     with scopes_disabled():
         Membership.objects.create(organisation=organisation, user=user, role=role)
     return user
+
+
+STORED_PAGE = re.compile(rb":v\d+:page:[0-9a-f]{32}$")
+
+
+def stored_page_keys() -> list[bytes]:
+    """The whole pages t2a.pagecache holds in the cache (Redis) now."""
+    return [k for k in cache._cache.get_client().keys("*") if STORED_PAGE.search(k)]
+
+
+def stored_pages_forget() -> None:
+    """Drop the stored whole pages but keep every other cached part, so the next request
+    runs the view as the first request after a change does, with its panels cached."""
+    keys = stored_page_keys()
+    if keys:
+        cache._cache.get_client().delete(*keys)

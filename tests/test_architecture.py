@@ -29,7 +29,7 @@ ALSO_ALLOWED = {"migrations", "tests", "templatetags", "management"}
 PLATFORM = {
     "settings", "wsgi", "celery", "tenancy", "registry", "checks", "jobs", "cache", "pdf",
     "htmx", "audit", "adapters", "context_processors", "text", "outbox", "middleware",
-    "links", "uploads", "senders",
+    "links", "uploads", "senders", "pagecache",
 }  # fmt: skip
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from cycles.models import Cycle
 from cycles.selectors.cycles import cycles_visible_to, get_cycle_for_request
+from t2a.pagecache import page_cached
 from t2a.services.versions import organisation_cache_key
 from t2a.tenancy import allowed_by
 
@@ -85,6 +86,7 @@ def _dashboard(request: HttpRequest, cycles: list[Cycle] | None, cycle: Cycle | 
 
 @require_GET
 @allowed_by(policies.can_view_governance)
+@page_cached
 def governance(request: HttpRequest) -> HttpResponse:
     context = _dashboard(request, None, None)
     return render(request, "actions/governance/governance.html", context)
@@ -92,6 +94,7 @@ def governance(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @allowed_by(policies.can_view_governance)
+@page_cached
 def governance_cycle(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     context = _dashboard(request, [cycle], cycle)

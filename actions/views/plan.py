@@ -15,6 +15,7 @@ from cycles.models import Cycle
 from cycles.selectors.cycles import cycles_visible_to, get_cycle_for_request
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.pagecache import page_cached
 from t2a.tenancy import allowed_by
 
 from .. import policies
@@ -104,6 +105,7 @@ def _plan_context(request: HttpRequest, cycle: Cycle, plan: ActionPlan | None = 
 
 @require_GET
 @allowed_by(policies.can_view_plans)
+@page_cached
 def plan_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     plan = plan_for(cycle)

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.pagecache import page_cached
 from t2a.tenancy import allowed_by
 
 from .. import policies
@@ -57,6 +58,7 @@ def _case_context(request: HttpRequest, cycle: Cycle, **extra) -> dict:
 
 @require_GET
 @allowed_by(policies.can_view_cycles)
+@page_cached
 def case_for_change(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     return render(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.pagecache import page_cached
 from t2a.services.versions import organisation_cache_key
 from t2a.tenancy import allowed_by
 from t2a.views.panels import panels
@@ -44,6 +45,7 @@ def _cycle_url(cycle: Cycle) -> str:
 
 @require_GET
 @allowed_by(policies.can_view_cycles)
+@page_cached
 def cycle_list(request: HttpRequest) -> HttpResponse:
     form = CycleFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -143,6 +145,7 @@ def _cycle_detail_data(cycle: Cycle) -> dict:
 
 @require_GET
 @allowed_by(policies.can_view_cycles)
+@page_cached
 def cycle_detail(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     by_stage = readiness.evaluate_cached(cycle)

@@ -69,6 +69,7 @@ def pulse_survey_new_link(*, survey: PulseSurvey, actor: User) -> PulseSurvey:
     for name, value in _new_token_fields().items():
         setattr(survey, name, value)
     survey.save(update_fields=["token_nonce", "token_hash", "link_made_at"])
+    cycle_changed(survey.cycle_id)  # the cycle's pulse panel says when the link was made
     return survey
 
 

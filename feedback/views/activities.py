@@ -13,6 +13,7 @@ from cycles.models import Cycle
 from cycles.selectors.cycles import get_cycle_for_request
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.pagecache import page_cached
 from t2a.tenancy import allowed_by
 
 from .. import policies
@@ -44,6 +45,7 @@ def listening_home(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @allowed_by(policies.can_view_listening)
+@page_cached
 def cycle_listening(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     return render(

@@ -14,6 +14,7 @@ from cycles.models import Cycle
 from cycles.selectors.cycles import get_cycle_for_request
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.pagecache import page_cached
 from t2a.tenancy import allowed_by
 
 from .. import policies
@@ -41,6 +42,7 @@ def _url(request: HttpRequest, name: str, *args, query: dict | None = None) -> s
 
 @require_GET
 @allowed_by(policies.can_view_listening)
+@page_cached
 def insight_list(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     filters = InsightFilterForm(request.GET or None)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cycles.services.versions import cycle_changed, organisation_cycles_changed
 from t2a.models import Organisation, User
+from t2a.services.versions import organisation_changed
 
 from ..models import (
     DEFAULT_TRAINING_TOPICS,
@@ -54,6 +55,7 @@ def training_topics_for(organisation: Organisation) -> list[TrainingTopic]:
             ],
             ignore_conflicts=True,
         )
+        organisation_changed(organisation.pk)  # the training matrix lists the topics
         topics = list(
             TrainingTopic.objects.filter(organisation=organisation).order_by("name", "pk")
         )
@@ -74,6 +76,7 @@ def training_topic_add(*, organisation: Organisation, name: str) -> TrainingTopi
             topic.save()
     except IntegrityError as exc:
         raise ValidationError({"name": "There is already a topic with this name."}) from exc
+    organisation_changed(organisation.pk)
     return topic
 
 

@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -297,9 +298,11 @@ def populate_register(org: Organisation, cycle, n: int, staff: User) -> Stakehol
 
 
 def measure_pages(client: Client, pages: Iterable[str]) -> dict[str, tuple[int, int]]:
-    """{url: (queries, status)} of a GET of each page, to compare after the data grows."""
+    """{url: (queries, status)} of a GET of each page drawn afresh (not the stored copy of
+    t2a.pagecache), to compare after the data grows."""
     measured = {}
     for url in pages:
+        cache.clear()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url)
         measured[url] = (len(queries), response.status_code)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from cycles.models import Cycle
 from cycles.selectors.cycles import get_cycle_for_request
+from t2a.pagecache import page_cached
 from t2a.tenancy import allowed_by
 
 from .. import policies
@@ -27,6 +28,7 @@ def _map_context(request: HttpRequest, cycle: Cycle) -> dict:
 
 @require_GET
 @allowed_by(policies.can_view_maps)
+@page_cached
 def cycle_grid(request: HttpRequest, cycle_pk: int) -> HttpResponse:
     cycle = get_cycle_for_request(request, cycle_pk)
     context = _map_context(request, cycle)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from cycles.selectors.cycles import get_cycle_for_request
 from t2a.forms import add_errors
 from t2a.htmx import render_form
+from t2a.pagecache import page_cached
 from t2a.tenancy import allowed_by
 from t2a.text import match_key
 
@@ -45,6 +46,7 @@ def _to_detail(request: HttpRequest, stakeholder: Stakeholder) -> HttpResponse:
 
 @require_GET
 @allowed_by(policies.can_view_register)
+@page_cached
 def stakeholder_list(request: HttpRequest) -> HttpResponse:
     form = StakeholderFilterForm(request.GET or None, cycles=cycle_choices(request.membership))
     stakeholders = stakeholders_visible_to(request.membership)

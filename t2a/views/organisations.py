@@ -18,6 +18,7 @@ from ..htmx import render_form
 from ..models import (
     Membership,
 )
+from ..pagecache import page_cached
 from ..services import organisations as services
 from ..services.versions import organisation_cache_key, organisation_changed
 from ..tenancy import allowed_by
@@ -81,6 +82,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @allowed_by(policies.can_view_organisation)
+@page_cached
 def organisation_home(request: HttpRequest) -> HttpResponse:
     shown = panels(
         request, "home", version_key=organisation_cache_key(request.organisation, "home")

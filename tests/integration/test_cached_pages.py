@@ -12,23 +12,34 @@ from datetime import date
 
 import pytest
 from django.core.cache import cache
+from django.urls import reverse
 from django.utils import timezone
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
-from actions.services.plan import action_create
+from actions.models import Action
+from actions.services.escalations import escalation_decide
+from actions.services.plan import action_create, action_update
 from actions.services.priorities import priority_create
 from actions.services.progress import progress_update_create
-from cycles.services.cycles import cycle_create
+from actions.services.signoff import action_plan_send_for_signoff
+from actions.tests.builders import make_action, make_escalation
+from cycles.models import Cycle
+from cycles.selectors.case_for_change import case_for_change_for
+from cycles.services.case_for_change import case_for_change_update
+from cycles.services.cycles import cycle_create, cycle_update
 from cycles.tests.builders import cycle_url
-from feedback.models import Insight
+from feedback.models import EngagementActivity, Insight
+from feedback.services.activities import activity_save
 from feedback.services.insight import insight_save
-from stakeholders.models import CheckIn
+from stakeholders.models import CheckIn, Stakeholder
 from stakeholders.services.conversations import conversation_log
 from stakeholders.services.preparation import checkin_save
+from stakeholders.services.stakeholders import stakeholder_save, stakeholder_save_into_cycle
 from stakeholders.services.steering import steering_member_add
-from stakeholders.tests.builders import make_stakeholder
+from stakeholders.tests.builders import add_lead, make_stakeholder
 from t2a.models import Membership, Role
 from t2a.services.organisations import membership_change_role
+from tests.cast import make_member
 
 pytestmark = pytest.mark.django_db
 
@@ -231,3 +242,278 @@ def test_a_role_change_counts_from_the_very_next_request(client_for, users, org)
     with scope(organisation=org.pk):
         Membership.objects.filter(user=lead).delete()
     assert client.get(url).status_code == 404
+
+
+# Every cached page shows a change made through the service its form calls ---------------
+
+
+def url_of(name: str, org, *args) -> str:
+    return reverse(name, args=[org.slug, *args])
+
+
+def rename_cycle(cycle, title: str):
+    """What the cycle's edit form saves: its fields and its people, as they are."""
+
+    def change():
+        with scope(organisation=cycle.organisation_id):
+            fresh = Cycle.objects.get(pk=cycle.pk)
+            cycle_update(
+                cycle=fresh,
+                fields={"title": title},
+                community_leads=list(fresh.community_leads.all()),
+                governance_members=list(fresh.governance_members.all()),
+            )
+
+    return change
+
+
+def test_cycle_list_shows_a_renamed_cycle(client_for, users, cycle, org):
+    client = client_for(users[Role.ADMIN])
+    url = url_of("cycles:cycle_list", org)
+    assert_shows_change(client, url, rename_cycle(cycle, "Maternity care in Northgate"))
+    assert "Maternity care in Northgate" in html(client, url)
+
+
+def test_cycle_page_shows_a_renamed_cycle(client_for, users, cycle):
+    client = client_for(users[Role.COMMUNITY_LEAD])
+    assert_shows_change(client, cycle_url(cycle), rename_cycle(cycle, "Birth care in Northgate"))
+    assert "Birth care in Northgate" in html(client, cycle_url(cycle))
+
+
+def test_case_for_change_shows_an_edit_of_its_text(client_for, users, cycle, org):
+    client = client_for(users[Role.GOVERNANCE])
+    url = url_of("cycles:case_for_change", org, cycle.pk)
+
+    def change():
+        with scope(organisation=org.pk):
+            case_for_change_update(
+                case=case_for_change_for(cycle),
+                by=users[Role.ENGAGEMENT_LEAD],
+                sections={
+                    "inequality_addressed": "Stillbirths are twice as common here.",
+                    "most_affected": "Black African women in Eastside.",
+                    "local_insight": "Women say the clinic is two buses away.",
+                },
+            )
+
+    assert_shows_change(client, url, change)
+    assert "the clinic is two buses away" in html(client, url)
+
+
+def new_stakeholder(org, by, name: str, cycle=None):
+    """What the register's add form saves (onto the cycle's map when it came from it)."""
+
+    def change():
+        with scope(organisation=org.pk):
+            stakeholder = Stakeholder(organisation=org, name=name, sector="community")
+            stakeholder_save_into_cycle(stakeholder=stakeholder, cycle=cycle, actor=by)
+
+    return change
+
+
+def test_register_shows_a_new_stakeholder_and_a_renamed_one(client_for, users, org):
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    url = url_of("stakeholders:stakeholder_list", org)
+    assert_shows_change(client, url, new_stakeholder(org, users[Role.ADMIN], "Hodan Warsame"))
+
+    def rename():
+        with scope(organisation=org.pk):
+            stakeholder = Stakeholder.objects.get(name="Hodan Warsame")
+            stakeholder.name = "Hodan Ali Warsame"
+            stakeholder_save(stakeholder=stakeholder, actor=users[Role.ADMIN])
+
+    assert_shows_change(client, url, rename)
+    assert "Hodan Ali Warsame" in html(client, url)
+
+
+def test_grid_shows_a_stakeholder_added_to_the_cycle(client_for, users, cycle, org):
+    client = client_for(users[Role.COMMUNITY_LEAD])
+    url = url_of("stakeholders:cycle_grid", org, cycle.pk)
+    add = new_stakeholder(org, users[Role.ENGAGEMENT_LEAD], "Bilan Yusuf", cycle=cycle)
+    assert_shows_change(client, url, add)
+    assert "Bilan Yusuf" in html(client, url)
+
+
+def test_listening_calendar_shows_a_new_activity(client_for, users, cycle, org):
+    client = client_for(users[Role.GOVERNANCE])
+    url = url_of("feedback:cycle", org, cycle.pk)
+
+    def change():
+        with scope(organisation=org.pk):
+            activity = EngagementActivity(
+                organisation=org,
+                cycle=cycle,
+                title="Coffee morning at the mosque",
+                method="pop_up",
+                held_on=date(2026, 3, 14),
+                status="held",
+                community_led=True,
+                participants=9,
+            )
+            activity_save(
+                activity=activity,
+                facilitators=[users[Role.COMMUNITY_LEAD]],
+                actor=users[Role.ADMIN],
+            )
+
+    assert_shows_change(client, url, change)
+    assert "Coffee morning at the mosque" in html(client, url)
+
+
+def test_insight_list_shows_a_new_insight(client_for, users, cycle, org):
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    url = url_of("feedback:insight_list", org, cycle.pk)
+    assert_shows_change(client, url, new_insight(cycle, users[Role.ADMIN]))
+    assert "The clinic letters arrive after the appointment." in html(client, url)
+
+
+def test_action_plan_shows_a_new_action_and_an_edited_title(client_for, users, cycle, org):
+    client = client_for(users[Role.COMMUNITY_LEAD])
+    url = url_of("actions:plan_detail", org, cycle.pk)
+    assert_shows_change(client, url, new_action(cycle, users[Role.ENGAGEMENT_LEAD]))
+
+    def retitle():
+        with scope(organisation=org.pk):
+            action = Action.objects.get(plan__cycle=cycle)
+            action_update(
+                action=action,
+                by=users[Role.ENGAGEMENT_LEAD],
+                fields={"title": "Texts a week before"},
+            )
+
+    assert_shows_change(client, url, retitle)
+    assert "Texts a week before" in html(client, url)
+
+
+def an_escalation_decided(cycle, board):
+    escalation = make_escalation(make_action(cycle), raised_by=None)
+
+    def change():
+        with scope(organisation=cycle.organisation_id):
+            escalation_decide(
+                escalation=escalation, by=board, decision="Fund interpreters from the reserve."
+            )
+
+    return change
+
+
+def test_cycle_governance_shows_an_escalation_decision(client_for, users, cycle, org):
+    board = users[Role.GOVERNANCE]
+    url = url_of("actions:governance_cycle", org, cycle.pk)
+    change = an_escalation_decided(cycle, board)
+    assert_shows_change(client_for(board), url, change)
+
+
+def test_organisation_governance_shows_an_escalation_decision(client_for, users, cycle, org):
+    url = url_of("actions:governance", org)
+    change = an_escalation_decided(cycle, users[Role.GOVERNANCE])
+    assert_shows_change(client_for(users[Role.ENGAGEMENT_LEAD]), url, change)
+
+
+def test_cycle_governance_shows_a_progress_update(client_for, users, cycle, org):
+    action = make_action(cycle, due_date=date(2099, 1, 1), owner=users[Role.ENGAGEMENT_LEAD])
+    url = url_of("actions:governance_cycle", org, cycle.pk)
+
+    def change():
+        with scope(organisation=org.pk):
+            progress_update_create(
+                action=action,
+                by=users[Role.ENGAGEMENT_LEAD],
+                status="off_track",
+                narrative="The midwives' rota fell through.",
+                public=False,
+            )
+
+    assert_shows_change(client_for(users[Role.ADMIN]), url, change)
+
+
+# A role change: the person's own pages, and what others see of them ---------------------
+
+
+def response_of(client, url: str) -> tuple[int, str]:
+    response = client.get(url)
+    return response.status_code, PER_REQUEST.sub("", response.content.decode())
+
+
+def assert_as_uncached(client, url: str) -> tuple[int, str]:
+    """The next request's answer (status and page) is what it is with nothing cached."""
+    answer = response_of(client, url)
+    cache.clear()
+    assert answer == response_of(client, url), f"{url} answered from a stale copy"
+    return answer
+
+
+def change_role(org, user, role) -> None:
+    with scope(organisation=org.pk):
+        membership_change_role(membership=Membership.objects.get(user=user), role=role)
+
+
+def test_a_demoted_engagement_lead_loses_the_plans_edit_links(client_for, users, cycle, org):
+    """Demoted to the board (and sitting on this cycle's board), the lead still sees the
+    plan, but as a board member: no links to add or edit actions."""
+    lead = users[Role.ENGAGEMENT_LEAD]
+    with scopes_disabled():
+        cycle.governance_members.add(lead)
+    make_action(cycle)
+    client = client_for(lead)
+    url = url_of("actions:plan_detail", org, cycle.pk)
+    edit = url_of("actions:action_create", org, cycle.pk)
+    assert edit in html(client, url)
+    html(client, url)  # served from the cache now
+    change_role(org, lead, Role.GOVERNANCE)
+    status, page = assert_as_uncached(client, url)
+    assert status == 200
+    assert edit not in page
+
+
+def test_a_demoted_engagement_lead_is_refused_the_governance_pages(client_for, users, cycle, org):
+    lead = users[Role.ENGAGEMENT_LEAD]
+    client = client_for(lead)
+    urls = [url_of("actions:governance", org), url_of("actions:governance_cycle", org, cycle.pk)]
+    for url in urls:
+        html(client, url)
+        html(client, url)  # served from the cache now
+    change_role(org, lead, Role.COMMUNITY_LEAD)
+    for url in urls:
+        assert client.get(url).status_code == 403
+
+
+def test_a_promoted_community_lead_sees_the_staff_page_at_once(client_for, users, cycle, org):
+    lead = users[Role.COMMUNITY_LEAD]
+    client = client_for(lead)
+    url = url_of("cycles:case_for_change", org, cycle.pk)
+    edit = url_of("cycles:case_for_change_edit", org, cycle.pk)
+    assert edit not in html(client, url)
+    html(client, url)  # served from the cache now
+    change_role(org, lead, Role.ENGAGEMENT_LEAD)
+    status, page = assert_as_uncached(client, url)
+    assert status == 200
+    assert edit in page
+
+
+def test_a_community_leads_role_change_shows_on_others_plan_page(client_for, users, cycle, org):
+    """Only members who still hold the community-lead role count towards sign-off: when
+    one is made a board member, the plan's list of leads yet to answer drops them at once
+    for everyone who has the page open."""
+    second = add_lead(cycle, make_member(org, Role.COMMUNITY_LEAD, "farah@northgate.example.org"))
+    make_action(cycle)
+    with scope(organisation=org.pk):
+        action_plan_send_for_signoff(cycle=cycle, by=users[Role.ENGAGEMENT_LEAD])
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    url = url_of("actions:plan_detail", org, cycle.pk)
+    assert_shows_change(client, url, lambda: change_role(org, second, Role.GOVERNANCE))
+
+
+def test_a_community_leads_role_change_shows_on_the_cycle_pages_plan_panel(
+    client_for, users, cycle, org
+):
+    """The cycle page's plan panel counts the approvals needed from the leads who hold the
+    role: a lead made a board member no longer counts, on the very next request."""
+    second = add_lead(cycle, make_member(org, Role.COMMUNITY_LEAD, "farah@northgate.example.org"))
+    make_action(cycle)
+    with scope(organisation=org.pk):
+        action_plan_send_for_signoff(cycle=cycle, by=users[Role.ENGAGEMENT_LEAD])
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    assert "0 of 2 approvals" in html(client, cycle_url(cycle))
+    assert_shows_change(client, cycle_url(cycle), lambda: change_role(org, second, Role.GOVERNANCE))
+    assert "0 of 1 approval " in html(client, cycle_url(cycle))
