@@ -1,6 +1,8 @@
 """Members and invitations: the members page, inviting, changing roles, removing a member
 and accepting an invitation."""
 
+from functools import cache
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
@@ -29,6 +31,11 @@ from ..services import organisations as services
 from ..tenancy import allowed_by, mfa_exempt, tenant_public
 
 
+@cache
+def _blank_invite_form_html() -> str:
+    return str(InvitationForm())
+
+
 def _members_context(request: HttpRequest, invite_form: InvitationForm | None = None) -> dict:
     members = Membership.objects.select_related("user").order_by("user__full_name", "user__email")
     invitations = list(
@@ -44,6 +51,8 @@ def _members_context(request: HttpRequest, invite_form: InvitationForm | None = 
         "members": members,
         "invitations": invitations,
         "invite_form": invite_form or InvitationForm(),
+        # The empty form is the same on every visit: drawn once per process.
+        "invite_form_html": "" if invite_form is not None else _blank_invite_form_html(),
         "role_choices": Role.choices,
         "admin_count": admin_count,
     }
