@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
-from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -37,7 +36,9 @@ def _blank_invite_form_html() -> str:
 
 
 def _members_context(request: HttpRequest, invite_form: InvitationForm | None = None) -> dict:
-    members = Membership.objects.select_related("user").order_by("user__full_name", "user__email")
+    members = list(
+        Membership.objects.select_related("user").order_by("user__full_name", "user__email")
+    )
     invitations = list(
         Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
         .select_related("invited_by")
@@ -46,7 +47,7 @@ def _members_context(request: HttpRequest, invite_form: InvitationForm | None = 
     states = message_states(Invitation, [invitation.pk for invitation in invitations])
     for invitation in invitations:
         invitation.email_state = states.get(invitation.pk)
-    admin_count = Membership.objects.filter(role=Role.ADMIN).aggregate(n=Count("pk"))["n"]
+    admin_count = sum(1 for member in members if member.role == Role.ADMIN)
     return {
         "members": members,
         "invitations": invitations,
