@@ -38,7 +38,7 @@ run: install
 # Tests run in TEST_WORKERS processes (pytest-xdist), each with its own test database and
 # Redis database: REDIS_URL's and the ones after it (tests/parallel.py). TEST_WORKERS=0 runs
 # them in one process. Four on two cores: much of the suite waits on browsers, workers and
-# PostgreSQL (a clean run: 9.5 minutes with four, 11 with two).
+# PostgreSQL. The slowest tests go first, handed out one at a time (tests/parallel.py).
 TEST_WORKERS ?= 4
 test: install
 	$(BIN)/ruff check .
