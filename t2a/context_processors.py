@@ -1,6 +1,6 @@
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from .registry import NavigationItem, registry
 
@@ -37,16 +37,15 @@ class _NavigationHTML:
         if html is None:
             if len(_navigation_drawn) >= NAVIGATION_DRAWN_MAX:
                 _navigation_drawn.clear()
-            html = mark_safe(  # noqa: S308 (rendered by the template engine, escaped there)
-                render_to_string(
-                    "includes/org_navigation.html",
-                    {
-                        "organisation": request.organisation,
-                        "membership": request.membership,
-                        "navigation": registry.all(NavigationItem),
-                    },
-                    request=request,
-                )
+            # The template engine's output is already escaped and marked safe.
+            html = render_to_string(
+                "includes/org_navigation.html",
+                {
+                    "organisation": request.organisation,
+                    "membership": request.membership,
+                    "navigation": registry.all(NavigationItem),
+                },
+                request=request,
             )
             _navigation_drawn[key] = html
         return html

@@ -19,17 +19,12 @@ from t2a.models import Membership, Role
 from t2a.services.notifications import notification_create
 from t2a.services.organisations import membership_change_role
 from t2a.services.versions import organisation_changed
+from tests.cast import stored_page_keys
 
 pytestmark = pytest.mark.django_db
 
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NONCE = re.compile(r'nonce="([^"]+)"')
-
-
-def page_keys() -> list[str]:
-    """The whole pages stored (the keys of t2a.pagecache.page_key)."""
-    stored = re.compile(rb":v\d+:page:[0-9a-f]{32}$")
-    return [k for k in cache._cache.get_client().keys("*") if stored.search(k)]
 
 
 def test_the_second_request_is_served_from_the_cache_with_fewer_queries(
@@ -38,7 +33,7 @@ def test_the_second_request_is_served_from_the_cache_with_fewer_queries(
     client = client_for(users[Role.ENGAGEMENT_LEAD])
     first = client.get(cycle_url(cycle))
     assert first.status_code == 200
-    assert page_keys(), "the page was not stored"
+    assert stored_page_keys(), "the page was not stored"
     # Session, member and organisation (the unread count is on the member's row): nothing
     # of the page itself.
     with django_assert_max_num_queries(3):
@@ -76,7 +71,7 @@ def test_each_person_and_role_gets_their_own_page(client_for, users, cycle, org)
     community_page = community.get(url).content.decode()
     assert users[Role.ENGAGEMENT_LEAD].get_full_name() in lead_page
     assert users[Role.ENGAGEMENT_LEAD].get_full_name() not in community_page.split("</header>")[0]
-    assert len(page_keys()) == 2
+    assert len(stored_page_keys()) == 2
 
     with scope(organisation=org.pk):
         membership = Membership.objects.get(user=users[Role.ENGAGEMENT_LEAD])
@@ -99,11 +94,11 @@ def message_waiting(client: Client, text: str) -> None:
 def test_a_page_with_a_message_waiting_is_drawn_afresh_and_not_stored(client_for, users, cycle):
     client = client_for(users[Role.ENGAGEMENT_LEAD])
     client.get(cycle_url(cycle))
-    stored = set(page_keys())
+    stored = set(stored_page_keys())
     message_waiting(client, "Cycle saved and nothing else.")
     response = client.get(cycle_url(cycle))
     assert "Cycle saved and nothing else." in response.content.decode()
-    assert set(page_keys()) == stored
+    assert set(stored_page_keys()) == stored
     # Shown once: the next request is the stored page again, without it.
     assert "Cycle saved and nothing else." not in client.get(cycle_url(cycle)).content.decode()
 
@@ -127,7 +122,7 @@ def test_a_change_to_the_data_version_draws_the_page_again(client_for, users, cy
     client.get(cycle_url(cycle))
     organisation_changed(org.pk)
     client.get(cycle_url(cycle))
-    assert len(page_keys()) == 2  # one per version
+    assert len(stored_page_keys()) == 2  # one per version
 
 
 def test_an_outsider_gets_404_from_a_stored_page(client_for, users, cycle, outsider):
