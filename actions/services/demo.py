@@ -234,7 +234,10 @@ LADDER_DEMO = [(0, 28 + 15), (1, 28 + 8)]
 def _backdate_for_the_ladder(cycle: Cycle, actions: list[Action]) -> None:
     """Move the plan's history back: signed off (every approval, the round's record and the
     plan, the same day) two and a half months ago, two updates now overdue."""
-    now = timezone.now()
+    # Local time, so "75 days ago" moves back by calendar days and lands on the date the
+    # actions start, whatever clock change lies between (a late winter evening is already
+    # the next day in summer time).
+    now = timezone.localtime()
 
     def ago(days: int):
         return now - timedelta(days=days)
