@@ -6,7 +6,7 @@ DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/t2a
 REDIS_URL ?= redis://127.0.0.1:6379/1
 PYTEST_ARGS ?=
 
-.PHONY: run test lint bench install python-check clean
+.PHONY: run test screenshots lint bench install python-check clean
 
 python-check:
 	@$(PYTHON) -c 'import sys; v = sys.version_info; sys.exit(0 if v >= (3, 12) else f"T2A needs Python 3.12 or newer, but python3 is {v.major}.{v.minor}. Install 3.13 (the .python-version file selects it under pyenv) or run: make PYTHON=python3.13 ...")'
@@ -45,6 +45,11 @@ test: install
 	$(BIN)/ruff format --check .
 	DJANGO_ENV=test DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) \
 		$(BIN)/pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 $(PYTEST_ARGS)
+
+# `make test`, saving a full-page screenshot of every browser check in test-results/ to
+# look at (a plain run saves only the page a failed browser test ended on).
+screenshots: export T2A_SCREENSHOTS = 1
+screenshots: test
 
 lint: install
 	$(BIN)/ruff check .

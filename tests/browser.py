@@ -2,10 +2,18 @@
 
     def test_journey(page, live_server, shoot): ...
 
-`shoot(page, "name")` runs axe-core (no serious or critical violation allowed) and saves a
-full-page screenshot under test-results/<test name>/.
+`shoot(page, "name")` waits for the page to settle and runs axe-core (no serious or critical
+violation allowed). Screenshots go to test-results/<test name>/: a full-page one of every
+check when T2A_SCREENSHOTS=1 (`make screenshots`), and one of the page as it was whenever
+a browser test fails. Saving every check on every run costs a fifth of the browser's time,
+so a plain `make test` saves only failures.
+
+The browser is Chromium's headless shell where it is installed (Debian's
+chromium-headless-shell, the build Playwright itself uses for headless runs): the same
+engine as /usr/bin/chromium, the fallback, at about two thirds of its CPU.
 """
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -16,7 +24,15 @@ from playwright.sync_api import sync_playwright
 
 from tests.cast import PASSWORD
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or next(
+    (
+        path
+        for path in ("/usr/bin/chromium-headless-shell", "/usr/bin/chromium")
+        if Path(path).exists()
+    ),
+    "/usr/bin/chromium",
+)
+SCREENSHOTS = os.environ.get("T2A_SCREENSHOTS", "") not in ("", "0")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -30,6 +46,31 @@ CHROMIUM_ARGS = [
 RESULTS = Path(__file__).resolve().parent.parent / "test-results"
 BLOCKING_IMPACTS = {"serious", "critical"}
 HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+AXE = Axe()
+# Whether the test's own call failed, for the page fixtures to save what the page showed.
+CALL_FAILED = pytest.StashKey[bool]()
+
+
+def results_folder(item) -> Path:
+    return RESULTS / re.sub(r"[^\w.-]+", "_", item.nodeid.split("::")[-1])
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if report.when == "call":
+        item.stash[CALL_FAILED] = report.failed
+    return report
+
+
+def _close(page, request) -> None:
+    """Close the page's context; first, if the test failed, save the page as it was."""
+    if request.node.stash.get(CALL_FAILED, False):
+        folder = results_folder(request.node)
+        folder.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(Exception):  # a crashed page has nothing more to show
+            page.screenshot(path=str(folder / "failed.png"), full_page=True)
+    page.context.close()
 
 
 @pytest.fixture(scope="session")
@@ -56,11 +97,11 @@ def page(chromium, request):
     )
     page.console_errors = console_errors
     yield page
-    context.close()
+    _close(page, request)
 
 
 @pytest.fixture
-def phone_page(chromium):
+def phone_page(chromium, request):
     context = chromium.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="en-GB"
     )
@@ -72,21 +113,24 @@ def phone_page(chromium):
         lambda msg: page.console_errors.append(msg.text) if msg.type == "error" else None,
     )
     yield page
-    context.close()
+    _close(page, request)
 
 
 def axe_violations(page) -> list[dict]:
-    results = Axe().run(page)
-    return [v for v in results.response["violations"] if v.get("impact") in BLOCKING_IMPACTS]
+    # axe-core is injected once per document: a second check of the same page after an
+    # htmx swap runs it again without parsing its half a megabyte of script again.
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.axe_script)
+    results = page.evaluate("() => axe.run({resultTypes: ['violations']})")
+    return [v for v in results["violations"] if v.get("impact") in BLOCKING_IMPACTS]
 
 
 @pytest.fixture
 def shoot(request):
-    folder = RESULTS / re.sub(r"[^\w.-]+", "_", request.node.nodeid.split("::")[-1])
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = results_folder(request.node)
     count = {"n": 0}
 
-    def check(page, name: str) -> Path:
+    def check(page, name: str) -> None:
         # Loaded, and no htmx request or swap under way (htmx marks both with a class).
         # Not "networkidle", which waits for half a second of silence on every check.
         page.wait_for_load_state("load")
@@ -96,8 +140,9 @@ def shoot(request):
         if page.locator('[data-module="nhsuk-header"]').count():
             page.wait_for_selector("[data-nhsuk-header-init]", state="attached", timeout=5_000)
         count["n"] += 1
-        path = folder / f"{count['n']:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        if SCREENSHOTS:
+            folder.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(folder / f"{count['n']:02d}-{name}.png"), full_page=True)
         violations = axe_violations(page)
         assert not violations, f"axe-core on {page.url}:\n" + "\n".join(
             f"{v['id']} ({v['impact']}): {v['help']} – "
@@ -106,7 +151,6 @@ def shoot(request):
         )
         csp = [e for e in page.console_errors if "Content Security Policy" in e]
         assert not csp, f"CSP blocked something on {page.url}: {csp}"
-        return path
 
     return check
 

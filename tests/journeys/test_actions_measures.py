@@ -3,9 +3,7 @@ comma caught on the way), adds a progress update with the value measured, and se
 percentage and the line on the action page and the governance dashboard, then on the
 public page once the plan is signed off, at desktop and phone width."""
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -20,13 +18,6 @@ from tests.browser import sign_in
 from tests.cast import make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots/measures")
-
-
-def keep(path: Path, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, SHOTS / f"{name}.png")
 
 
 def test_lead_measures_an_action_by_a_number(page, phone_page, live_server, shoot):
@@ -72,19 +63,19 @@ def test_lead_measures_an_action_by_a_number(page, phone_page, live_server, shoo
         "img", name="Average wait for a first appointment: baseline 60 days, target 30 days."
     )
     assert "Measured 45 days on 2 March 2026" in chart.get_attribute("aria-label")
-    keep(shoot(page, "action-page"), "action-page-desktop")
+    shoot(page, "action-page")
 
     # The governance dashboard shows the same progress.
     page.goto(f"{live_server.url}/o/northgate/actions/cycles/{cycle.pk}/governance/")
     page.locator("#measured-progress").scroll_into_view_if_needed()
     page.get_by_text("50% of the way to the target", exact=True).wait_for()
-    keep(shoot(page, "governance"), "governance-desktop")
+    shoot(page, "governance")
 
     sign_in(phone_page, live_server, staff.email)
     phone_page.goto(url)
     phone_page.get_by_text("50% of the way to the target", exact=True).wait_for()
     assert phone_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    keep(shoot(phone_page, "action-page-phone"), "action-page-390")
+    shoot(phone_page, "action-page-phone")
 
     # Once the community has signed the plan off, the public page shows it too.
     with scopes_disabled():
@@ -97,4 +88,4 @@ def test_lead_measures_an_action_by_a_number(page, phone_page, live_server, shoo
         viewer.goto(f"{live_server.url}/p/northgate/{cycle.slug}/")
         viewer.get_by_text("50% of the way to the target", exact=True).wait_for()
         assert viewer.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-        keep(shoot(viewer, name), name)
+        shoot(viewer, name)

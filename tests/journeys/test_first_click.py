@@ -8,9 +8,7 @@ people apart.
   the right cycle from a list that says which is which.
 """
 
-import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 from django_scopes import scopes_disabled
@@ -25,14 +23,6 @@ from .steps import no_sideways_scroll, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/tmp/shots/pdf")
-
-
-def keep(path: Path, name: str) -> None:
-    """A copy of a screenshot where the person checking the change looks at it."""
-    if SHOTS.is_dir():
-        shutil.copy(path, SHOTS / name)
-
 
 @pytest.mark.parametrize("role", [Role.COMMUNITY_LEAD, Role.GOVERNANCE, Role.ADMIN])
 def test_a_member_of_one_organisation_lands_on_its_home(page, phone_page, live_server, shoot, role):
@@ -43,14 +33,14 @@ def test_a_member_of_one_organisation_lands_on_its_home(page, phone_page, live_s
         assert screen.url == f"{live_server.url}/o/northgate/"
         screen.get_by_role("heading", name="Northgate ICB").first.wait_for()
         assert not screen.get_by_text("Create an organisation").count()
-        keep(shoot(screen, f"home-{size}"), f"landing-{role.value}-{size}.png")
+        shoot(screen, f"home-{size}")
         assert no_sideways_scroll(screen)
     # The header's "Your organisations" lists it; only an admin may start another.
     page.get_by_role("link", name="Your organisations").click()
     page.get_by_role("heading", name="Your organisations").wait_for()
     offered = page.get_by_role("link", name="Create an organisation").count() == 1
     assert offered is (role == Role.ADMIN)
-    keep(shoot(page, "chooser"), f"chooser-{role.value}.png")
+    shoot(page, "chooser")
 
 
 def test_someone_in_several_chooses_and_someone_in_none_may_start_one(
@@ -64,7 +54,7 @@ def test_someone_in_several_chooses_and_someone_in_none_may_start_one(
     phone_page.get_by_role("heading", name="Your organisations").wait_for()
     assert phone_page.get_by_role("link", name="Southfield Council").is_visible()
     assert not phone_page.get_by_text("Create an organisation").count()
-    keep(shoot(phone_page, "chooser-phone"), "chooser-two-organisations-phone.png")
+    shoot(phone_page, "chooser-phone")
     phone_page.get_by_role("link", name="Northgate ICB").click()
     phone_page.wait_for_url(f"{live_server.url}/o/northgate/")
 
@@ -108,18 +98,18 @@ def test_lead_tells_cycles_apart_and_records_consent_to_be_named(
     page.get_by_role("button", name="Create cycle").click()
     page.get_by_role("heading", name="There is a problem").wait_for()
     assert page.get_by_role("link", name="An open cycle is already called").is_visible()
-    keep(shoot(page, "duplicate-title"), "cycle-duplicate-title.png")
+    shoot(page, "duplicate-title")
 
     page.goto(f"{live_server.url}/o/northgate/cycles/")
     assert page.get_by_text("Iteration 2, from 5 January 2026").is_visible()
-    keep(shoot(page, "cycle-list"), "cycle-list-desktop.png")
+    shoot(page, "cycle-list")
 
     # Consent to be named, on the stakeholder's form and then their page.
     page.goto(f"{live_server.url}/o/northgate/stakeholders/{sumi.pk}/")
     page.get_by_role("link", name="Change details").click()
     page.get_by_label("Governance reports (PDF)").check()
     page.get_by_label("Who gave consent to be named").fill("Sumi herself")
-    keep(shoot(page, "consent-form"), "stakeholder-form-consent.png")
+    shoot(page, "consent-form")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("heading", name="There is a problem").wait_for()
     assert page.get_by_role("link", name="Enter the date consent to be named").is_visible()
@@ -135,14 +125,14 @@ def test_lead_tells_cycles_apart_and_records_consent_to_be_named(
     page.get_by_label("Cycle", exact=True).select_option(label=options[-1])
     page.get_by_role("button", name="Add to cycle").click()
     page.get_by_text("Iteration 2, from 5 January 2026").first.wait_for()
-    keep(shoot(page, "stakeholder-page"), "stakeholder-page-desktop.png")
+    shoot(page, "stakeholder-page")
     with scopes_disabled():
         assert Stakeholder.objects.get(pk=sumi.pk).named_in_reports
     with scopes_disabled():
         cycle_pk = sumi.cycle_links.get().cycle_id
     page.goto(f"{live_server.url}/o/northgate/stakeholders/cycles/{cycle_pk}/trusted/")
     page.get_by_text("Population groups and who reaches them").wait_for()
-    keep(shoot(page, "trusted"), "trusted-desktop.png")
+    shoot(page, "trusted")
 
     sign_in(phone_page, live_server, lead.email)
     for path, name in [
@@ -153,5 +143,5 @@ def test_lead_tells_cycles_apart_and_records_consent_to_be_named(
         (f"/o/northgate/stakeholders/cycles/{cycle_pk}/trusted/", "trusted-phone.png"),
     ]:
         phone_page.goto(f"{live_server.url}{path}")
-        keep(shoot(phone_page, name.removesuffix(".png")), name)
+        shoot(phone_page, name.removesuffix(".png"))
         assert no_sideways_scroll(phone_page)

@@ -3,9 +3,7 @@ register in the other Unicode form, is warned with a link to the record that is 
 checks it, and then adds a different person of the same name on purpose; a name of
 invisible characters only is refused."""
 
-import shutil
 import unicodedata
-from pathlib import Path
 
 import pytest
 from django_scopes import scopes_disabled
@@ -19,12 +17,6 @@ from tests.cast import make_member, make_organisation
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SIAN = "Siân Hughes"
-SHOTS = Path("/tmp/shots/text")
-
-
-def keep(path: Path) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(path, SHOTS / path.name)
 
 
 def fill_person(page, name: str) -> None:
@@ -47,7 +39,7 @@ def test_lead_is_warned_of_a_name_already_on_the_register(page, live_server, sho
     page.get_by_role("button", name="Add stakeholder").click()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
     assert page.title().startswith("Error: ")
-    keep(shoot(page, "invisible-name-refused"))
+    shoot(page, "invisible-name-refused")
 
     # The composed form of a name already there: a warning that links to it.
     fill_person(page, SIAN)
@@ -57,7 +49,7 @@ def test_lead_is_warned_of_a_name_already_on_the_register(page, live_server, sho
     assert summary.is_visible()
     warning = page.locator("#same-name")
     assert warning.get_by_role("link", name=stored).is_visible()
-    keep(shoot(page, "same-name-warning"))
+    shoot(page, "same-name-warning")
 
     # The link opens the record that is already there.
     with page.expect_navigation():
@@ -70,7 +62,7 @@ def test_lead_is_warned_of_a_name_already_on_the_register(page, live_server, sho
     page.get_by_label("This is a different person or organisation: add them anyway").check()
     page.get_by_role("button", name="Add stakeholder").click()
     assert page.get_by_text(f"{SIAN} has been added to the register.").is_visible()
-    keep(shoot(page, "added-anyway"))
+    shoot(page, "added-anyway")
     with scopes_disabled():
         names = sorted(Stakeholder.objects.values_list("name", flat=True))
     assert [unicodedata.normalize("NFC", n) for n in names] == [SIAN, SIAN]
@@ -94,12 +86,12 @@ def test_an_import_names_rows_that_repeat_before_anything_is_saved(page, live_se
     warning = page.locator("#same-names")
     assert "Row 4 (CANOLFAN gymunedol grangetown) repeats row 2." in warning.inner_text()
     assert warning.get_by_role("link", name=SIAN).is_visible()
-    keep(shoot(page, "import-same-names"))
+    shoot(page, "import-same-names")
 
     # Importing without saying the rows were checked is refused, and saves nothing.
     page.get_by_role("button", name="Import 3 stakeholders").click()
     assert page.get_by_role("heading", name="There is a problem").is_visible()
-    keep(shoot(page, "import-same-names-refused"))
+    shoot(page, "import-same-names-refused")
     page.get_by_label("I have checked these rows: import them anyway").check()
     page.get_by_role("button", name="Import 3 stakeholders").click()
     assert page.get_by_text("3 stakeholders imported.").is_visible()

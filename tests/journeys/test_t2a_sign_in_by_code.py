@@ -3,8 +3,6 @@ addresses, so signing in with the password is locked for the whole account; she 
 with a code sent to her email instead, and is asked for her authenticator code after it."""
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from allauth.mfa.totp.internal.auth import TOTP
@@ -18,8 +16,6 @@ from t2a.tests.test_accounts import totp_now
 from tests.cast import PASSWORD, make_member, make_organisation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-SHOTS = Path("/tmp/shots/auth")
 
 
 def lock_account_wide(email: str) -> None:
@@ -39,33 +35,29 @@ def test_locked_out_lead_signs_in_with_a_code_then_her_authenticator(page, live_
     TOTP.activate(lead, secret)
     lock_account_wide(lead.email)
 
-    def keep(path: Path) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
-
     # Her password is right, but the account is locked: the page says what to do instead.
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("Email").fill(lead.email)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_text("Too many failed attempts to sign in").first).to_be_visible()
-    keep(shoot(page, "sign-in-locked"))
+    shoot(page, "sign-in-locked")
 
     page.get_by_role("link", name="Sign in with a code sent to your email").click()
     expect(page.get_by_role("heading", name="Sign in with a code")).to_be_visible()
-    keep(shoot(page, "ask-for-a-code"))
+    shoot(page, "ask-for-a-code")
 
     # An empty box is explained, not sent.
     page.get_by_role("button", name="Email me a code").click()
     expect(page.get_by_text("There is a problem")).to_be_visible()
     expect(page.get_by_role("link", name="Enter your email address")).to_be_visible()
-    keep(shoot(page, "ask-for-a-code-error"))
+    shoot(page, "ask-for-a-code-error")
 
     page.get_by_label("Email address").fill(lead.email)
     page.get_by_role("button", name="Email me a code").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
     expect(page.get_by_text(lead.email, exact=True)).to_be_visible()
-    keep(shoot(page, "enter-the-code"))
+    shoot(page, "enter-the-code")
 
     assert len(mail.outbox) == 1
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[0].body, re.MULTILINE).group(1)
@@ -75,14 +67,14 @@ def test_locked_out_lead_signs_in_with_a_code_then_her_authenticator(page, live_
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("link", name="That code is not right")).to_be_visible()
     expect(page).to_have_title(re.compile(r"^Error: "))
-    keep(shoot(page, "enter-the-code-error"))
+    shoot(page, "enter-the-code-error")
 
     page.get_by_label("Code from the email").fill(code)
     page.get_by_role("button", name="Sign in").click()
 
     # The organisation asks for a second factor, and a code by email does not replace it.
     page.wait_for_url(f"{live_server.url}/accounts/2fa/authenticate/")
-    keep(shoot(page, "authenticator-code"))
+    shoot(page, "authenticator-code")
     page.get_by_label("Code").fill(totp_now(secret))
     page.get_by_role("button", name=re.compile("Sign In", re.IGNORECASE)).click()
     page.wait_for_url(re.compile(rf"^{re.escape(live_server.url)}/(o/northgate/)?$"))
