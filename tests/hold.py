@@ -7,7 +7,7 @@ the Redis key REACHED once it has read its data, then waits until the key RELEAS
 `held_render_reached()` and `held_render_release()` drive it from the test.
 """
 
-import sys
+import importlib
 import time
 
 import redis
@@ -47,9 +47,9 @@ def held_render_release() -> None:
 @worker_process_init.connect
 def _hold_renders(**kwargs) -> None:
     # In each pool process, once Django is set up: wrap the render the report service
-    # calls after it has gathered the data (the module is loaded by then: the worker
-    # imported every task module before forking its pool).
-    reports = sys.modules["cycles.services.reports"]
+    # calls after it has gathered the data. Imported here, by name, because the module
+    # needs the app registry, which is not ready when Celery imports this app module.
+    reports = importlib.import_module("cycles.services.reports")
     render = reports.pdf_render
 
     def held(**render_kwargs):

@@ -51,6 +51,10 @@ class WorkerProcess:
             "CELERY_TASK_ALWAYS_EAGER": "false",
             "EMAIL_FILE_BACKEND": "tests.mail_backends.SlowFlakyFileBackend",
             "PRIVATE_FILES_DIR": settings.STORAGES["default"]["OPTIONS"]["location"],
+            # Celery's Django fix-up runs every system check as a worker starts, importing
+            # every URLconf and view: about a second of CPU per worker, and the suite starts
+            # dozens. tests/test_architecture.py runs the checks once per test run.
+            "CELERY_SKIP_CHECKS": "true",
             **(env or {}),
         }
         log = open(self.log_dir / f"{name}.log", "w")  # noqa: SIM115 - closed with the process

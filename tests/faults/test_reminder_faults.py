@@ -4,10 +4,12 @@ Message-ID of its outbox row — also when Redis later hands the dead worker's m
 again."""
 
 import email
+from datetime import timedelta
 
 import pytest
 import redis
 from django.conf import settings as django_settings
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from t2a.celery import app as celery_app
@@ -41,8 +43,15 @@ def test_a_worker_killed_mid_reminder_sends_it_exactly_once(
     assert reminder.sent_at is not None  # delivered: the email is the outbox's to finish
     assert the_message().status == MessageStatus.SENDING
 
-    # The healthy worker's lease is a second: the row the dead one left is sent again.
+    # The healthy worker's lease is a second: once the dead one's claim is older than
+    # that, the row it left is sent again.
     celery_worker_process.start(name="healthy", env={"OUTBOX_LEASE_SECONDS": "1"})
+    claimed_at = the_message().claimed_at
+    wait_until(
+        lambda: timezone.now() - claimed_at > timedelta(seconds=1.1),
+        timeout=5,
+        what="the dead worker's lease to run out",
+    )
     assert notifications.reminder_sweep() == 0  # nothing new to deliver
     celery_app.send_task("t2a.tasks.outbox_send", queue="celery")  # beat's next minute
     (sent,) = celery_worker_process.wait_for_emails(1)
