@@ -26,19 +26,30 @@ def _template_lock_path(template_name: str) -> str:
 
 @pytest.fixture(scope="session")
 def django_db_setup(
-    request, django_test_environment, django_db_blocker, django_db_modify_db_settings
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_modify_db_settings,
+    django_db_keepdb,
+    django_db_createdb,
 ):
     """pytest-django's database set-up, with the template copy under xdist on PostgreSQL.
 
-    Outside xdist, or on another database, it is pytest-django's own (migrate once)."""
+    Outside xdist, or on another database, it is pytest-django's own: migrate once, or
+    keep the database between runs with --reuse-db."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     verbosity = request.config.option.verbose
     if not worker or connection.vendor != "postgresql" or len(connections.all()) != 1:
+        keepdb = django_db_keepdb and not django_db_createdb
         with django_db_blocker.unblock():
-            config = setup_databases(verbosity=verbosity, interactive=False)
+            config = setup_databases(verbosity=verbosity, interactive=False, keepdb=keepdb)
         yield
-        with django_db_blocker.unblock():
-            teardown_databases(config, verbosity=verbosity)
+        if not keepdb:
+            with django_db_blocker.unblock():
+                if connection.vendor == "postgresql" and len(connections.all()) == 1:
+                    _drop(connection.settings_dict["NAME"])
+                else:
+                    teardown_databases(config, verbosity=verbosity)
         return
 
     test_settings = connection.settings_dict["TEST"]
@@ -71,8 +82,11 @@ def django_db_setup(
     connection.close()
     yield
     with django_db_blocker.unblock():
-        connections.close_all()
-        # FORCE: a live server's or a browser test's thread may still hold a connection.
-        with connection.creation._nodb_cursor() as cursor:
-            name = connection.ops.quote_name(clone["NAME"])
-            cursor.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        _drop(clone["NAME"])
+
+
+def _drop(name: str) -> None:
+    connections.close_all()
+    # FORCE: a live server's thread, or a worker killed by a test, may still be connected.
+    with connection.creation._nodb_cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS {connection.ops.quote_name(name)} WITH (FORCE)")
