@@ -26,7 +26,7 @@ from tests.integration.report_builders import make_report_cycle
 
 from ..builders import make_effect, make_evaluation
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "reports"
+RESULTS = Path(__file__).resolve().parents[3] / "test-results" / "reports"
 
 EVALUATION = {
     "what_worked": "Cafés at the Eastside mosque brought forty women who had never met a midwife.",

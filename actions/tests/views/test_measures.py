@@ -22,7 +22,7 @@ from ..builders import NUMERIC, make_action, make_plan, make_priority, make_sign
 
 pytestmark = pytest.mark.django_db
 
-RESULTS = Path(__file__).resolve().parents[2] / "test-results" / "reports"
+RESULTS = Path(__file__).resolve().parents[3] / "test-results" / "reports"
 
 
 @pytest.fixture
