@@ -38,13 +38,14 @@ run: install
 # Tests run in TEST_WORKERS processes (pytest-xdist), each with its own test database and
 # Redis database: REDIS_URL's and the ones after it (tests/parallel.py). TEST_WORKERS=0 runs
 # them in one process. Four on two cores: much of the suite waits on browsers, workers and
-# PostgreSQL. The slowest tests go first, handed out one at a time (tests/parallel.py).
+# PostgreSQL. The slowest tests go first, handed out one at a time (tests/parallel.py);
+# tests that share an expensive module fixture carry one `xdist_group` and so one worker.
 TEST_WORKERS ?= 4
 test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_ENV=test DATABASE_URL=$(DATABASE_URL) REDIS_URL=$(REDIS_URL) \
-		$(BIN)/pytest -n $(TEST_WORKERS) --dist load --maxschedchunk 1 $(PYTEST_ARGS)
+		$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 # `make test`, saving a full-page screenshot of every browser check in test-results/ to
 # look at (a plain run saves only the page a failed browser test ended on).

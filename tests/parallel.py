@@ -50,9 +50,10 @@ def pytest_load_initial_conftests(early_config, parser, args) -> None:
             os.environ[name] = redis_url_for_worker(os.environ[name], index)
 
 
-# The longest tests first: with `--dist load --maxschedchunk 1` (the Makefile's), xdist
-# hands the tests out in this order, one at a time to whichever worker is free, so no
-# worker starts a minute-long test while the others run out of work. Fault injection,
+# The longest tests first: with `--dist loadgroup` (the Makefile's), xdist hands the tests
+# out in this order, each test (or `xdist_group`) as one unit and no more than a few
+# waiting on any worker, so no worker starts a minute-long test while the others run out
+# of work. Fault injection,
 # then browser journeys, then tests with real Celery workers; each by marker or fixture.
 SLOW_FIRST = (
     ("faults", set()),

@@ -1,6 +1,10 @@
 """PDF reports under faults, with real worker processes: time limits, the memory ceiling
 per child, and workers killed mid-render. A report ends done, or failed with a readable
-error and a way to try again; never "running" for ever."""
+error and a way to try again; never "running" for ever.
+
+A render that must be too slow, or still running when its worker is killed, is held
+mid-render by the tests.hold app (after it has read the cycle's data) rather than made
+slow with a big cycle: however fast the machine, the limit or the kill lands mid-render."""
 
 import os
 import signal
@@ -17,6 +21,7 @@ from django_scopes import scopes_disabled
 from cycles.models import Report, ReportKind
 from t2a.jobs import jobs_recover
 from t2a.models import JobStatus, Role
+from tests.hold import held_render_reached, held_render_release, held_render_reset
 from tests.integration.report_builders import make_report_cycle
 
 from .services import redeliver_unacked, wait_until
@@ -65,13 +70,17 @@ def log_of(worker, name: str) -> str:
     return (worker.log_dir / f"{name}.log").read_text()
 
 
-def test_a_huge_report_stops_at_the_soft_limit_is_marked_failed_and_can_be_retried(
+def test_a_render_past_the_soft_limit_is_marked_failed_and_can_be_retried(
     celery_worker_process, org, users, client_for
 ):
+    held_render_reset()
     tight = celery_worker_process.start(
-        name="tight", queues="pdf", env={"REPORT_SOFT_TIME_LIMIT": "1", "REPORT_TIME_LIMIT": "20"}
+        name="tight",
+        queues="pdf",
+        app="tests.hold",
+        env={"REPORT_SOFT_TIME_LIMIT": "1", "REPORT_TIME_LIMIT": "20"},
     )
-    cycle = make_report_cycle(org, users, actions=150, rows=150)
+    cycle = make_report_cycle(org, users, actions=30, rows=30)
     lead = client_for(users[Role.ENGAGEMENT_LEAD])
     pk = ask_for_report(org, cycle, lead)
 
@@ -111,16 +120,18 @@ def test_a_render_past_the_hard_limit_is_killed_and_marked_failed_by_the_worker(
 ):
     """With no soft limit (0) the child is killed without warning, as when a render is
     stuck in C code and never sees the soft limit: the worker's main process records it."""
+    held_render_reset()
     celery_worker_process.start(
         name="hard",
         queues="pdf",
+        app="tests.hold",
         env={
             "REPORT_SOFT_TIME_LIMIT": "0",
             "CELERY_TASK_SOFT_TIME_LIMIT": "0",  # or the pool's default soft limit applies
             "REPORT_TIME_LIMIT": "1",
         },
     )
-    cycle = make_report_cycle(org, users, actions=150, rows=150)
+    cycle = make_report_cycle(org, users)
     pk = ask_for_report(org, cycle, client_for(users[Role.ENGAGEMENT_LEAD]))
     failed = wait_status(pk, JobStatus.DONE, JobStatus.FAILED)
     assert failed.status == JobStatus.FAILED
@@ -132,10 +143,12 @@ def test_a_render_past_the_hard_limit_is_killed_and_marked_failed_by_the_worker(
 def test_a_worker_killed_mid_render_leaves_a_report_the_recovery_sweep_finishes_once(
     celery_worker_process, org, users, client_for, monkeypatch
 ):
-    doomed = celery_worker_process.start(name="doomed", queues="pdf")
-    cycle = make_report_cycle(org, users, actions=150, rows=150)
+    held_render_reset()
+    doomed = celery_worker_process.start(name="doomed", queues="pdf", app="tests.hold")
+    cycle = make_report_cycle(org, users)
     pk = ask_for_report(org, cycle, client_for(users[Role.ENGAGEMENT_LEAD]))
-    wait_status(pk, JobStatus.RUNNING, timeout=30)
+    held_render_reached()
+    assert the_report(pk=pk).status == JobStatus.RUNNING
 
     # While it renders, the sweep leaves it alone however old it looks: its lock is held.
     monkeypatch.setattr(Report, "requeue_after", timedelta(0))
@@ -170,12 +183,14 @@ def test_a_pool_child_killed_mid_render_is_retried_at_once(
 ):
     """Only the child dies (the out-of-memory killer's usual choice): the worker puts the
     message back (acks_late, reject_on_worker_lost) and a new child renders the report."""
-    worker = celery_worker_process.start(name="w", queues="pdf")
-    cycle = make_report_cycle(org, users, actions=150, rows=150)
+    held_render_reset()
+    worker = celery_worker_process.start(name="w", queues="pdf", app="tests.hold")
+    cycle = make_report_cycle(org, users)
     pk = ask_for_report(org, cycle, client_for(users[Role.ENGAGEMENT_LEAD]))
-    wait_status(pk, JobStatus.RUNNING, timeout=30)
+    held_render_reached()
     (child,) = pool_children(worker.pid)
     os.kill(child, signal.SIGKILL)
+    held_render_release()  # the new child's render runs to the end
     done = wait_status(pk, JobStatus.DONE, JobStatus.FAILED)
     assert done.status == JobStatus.DONE, done.error
     assert "WorkerLostError" in log_of(celery_worker_process, "w")

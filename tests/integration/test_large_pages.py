@@ -5,7 +5,8 @@ number on the small demo organisation, which has far less than a tenth of the da
 
 Both organisations are built once for this module, inside a transaction rolled back at
 its end (each test still runs in its own savepoint), because building the large one takes
-a while.
+a while; the module's tests share one xdist worker (`--dist loadgroup`), so it is built
+once per run rather than once per worker.
 """
 
 import pytest
@@ -19,7 +20,7 @@ from t2a.services.demo import demo_data_seed, demo_organisation_seed
 from t2a.services.notifications import notifications_held
 from tests.cast import stored_pages_forget
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.xdist_group("large_demo")]
 
 MAX_QUERIES = 15
 SMALL_ORG = "northgate"
