@@ -1,23 +1,15 @@
 """Migrations of the actions app, run forward over rows written before them."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from actions.models import Action, MeasureKind, ProgressUpdate
 from actions.selectors import content
+from tests.migrator import migrate, migrate_to_latest
 
 BEFORE = ("actions", "0008_honest_public_page_and_signoff_rules")
 NUMERIC_MEASURES = ("actions", "0009_numeric_measures")
-
-
-def migrate(target: list[tuple[str, str]]):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -57,4 +49,4 @@ def test_numeric_measures_keep_every_action_and_its_words(org, cycle):
             evening.full_clean()
             evening.save()
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()

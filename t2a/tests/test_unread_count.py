@@ -5,8 +5,6 @@ drawing the header costs no query."""
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -15,6 +13,7 @@ from t2a import selectors
 from t2a.models import Invitation, Membership, Role
 from t2a.services import notifications
 from t2a.services.organisations import invitation_accept, membership_remove
+from tests.migrator import migrate, migrate_to_latest
 
 BEFORE = ("t2a", "0010_organisation_old_slugs")
 COUNTER = ("t2a", "0011_membership_unread_notifications")
@@ -120,13 +119,6 @@ def test_someone_invited_back_finds_their_unread_notifications_counted(org, user
     assert unread(org, lead) == 1
 
 
-def migrate(target: list[tuple[str, str]]):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(target)
-    return executor.loader.project_state(target).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_migration_counts_the_unread_notifications_there_already_are(org, other_org, users):
     lead, governance = users[Role.ENGAGEMENT_LEAD], users[Role.GOVERNANCE]
@@ -151,4 +143,4 @@ def test_the_migration_counts_the_unread_notifications_there_already_are(org, ot
             2, 0, 0,
         )  # fmt: skip
     finally:
-        migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
+        migrate_to_latest()
