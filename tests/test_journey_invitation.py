@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from t2a.models import Role
 from tests.cast import PASSWORD, make_member, make_organisation
@@ -30,13 +31,13 @@ def test_admin_invites_an_engagement_lead_who_joins(page, live_server, shoot):
     # A mistake first: the error summary names the problem.
     page.get_by_label("Email address").fill("not an email")
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(page, "invite-error")
 
     page.get_by_label("Email address").fill("dan@northgate.example.org")
     page.get_by_label("Role", exact=True).select_option(Role.ENGAGEMENT_LEAD.value)
     page.get_by_role("button", name="Send invitation").click()
-    assert page.get_by_text("Invitation to dan@northgate.example.org queued").is_visible()
+    expect(page.get_by_text("Invitation to dan@northgate.example.org queued")).to_be_visible()
     shoot(page, "invited")
 
     link = re.search(r"http://\S+/o/northgate/join/\S+", mail.outbox[-1].body).group(0)
@@ -50,6 +51,6 @@ def test_admin_invites_an_engagement_lead_who_joins(page, live_server, shoot):
     page.get_by_label("Type the password again").fill("river-lantern-meadow-42")
     page.get_by_role("button", name="Create account and join").click()
     page.wait_for_url(f"{live_server.url}/o/northgate/")
-    assert page.get_by_role("heading", name="Northgate ICB").is_visible()
-    assert page.get_by_text("signed in as engagement lead").is_visible()
+    expect(page.get_by_role("heading", name="Northgate ICB")).to_be_visible()
+    expect(page.get_by_text("signed in as engagement lead")).to_be_visible()
     shoot(page, "organisation-home")

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail
 from django_scopes import scope, scopes_disabled
+from playwright.sync_api import expect
 
 from actions.models import ActionPlan, SignOff
 from actions.services import signoff as action_services
@@ -115,9 +116,9 @@ def test_community_lead_from_invitation_to_sign_off_on_a_phone(phone_page, live_
     shoot(page, "notifications")
     page.get_by_role("link", name=f"Please review the action plan for {TITLE}").click()
     page.get_by_role("heading", name="Sign off the action plan").wait_for()
-    assert page.get_by_text("A later bus on route 31").first.is_visible()
+    expect(page.get_by_text("A later bus on route 31").first).to_be_visible()
     # On a phone the breadcrumbs fold into one back link.
-    assert page.get_by_role("link", name=BACK_LINK).is_visible()
+    expect(page.get_by_role("link", name=BACK_LINK)).to_be_visible()
     shoot(page, "sign-off")
     page.get_by_label("Request changes").check()
     page.get_by_role("button", name="Send my answer").click()
@@ -204,7 +205,7 @@ def test_sign_off_with_the_keyboard_alone(page, live_server, shoot):
     page.get_by_role("heading", name="Sign off the action plan").wait_for()
     # On a wide screen the full breadcrumbs show and the phone's back link does not.
     breadcrumbs = page.get_by_role("navigation", name="Breadcrumb")
-    assert breadcrumbs.get_by_role("link", name="Action plan", exact=True).is_visible()
+    expect(breadcrumbs.get_by_role("link", name="Action plan", exact=True)).to_be_visible()
     assert breadcrumbs.get_by_role("link", name=BACK_LINK).count() == 0
 
     # Send without choosing: the error summary takes the focus.

@@ -4,6 +4,7 @@ while the page stays open, without a reload (the pending row polls itself)."""
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.models import Report, ReportKind
 from t2a.models import JobStatus, Role
@@ -27,7 +28,7 @@ def test_the_being_made_row_becomes_the_download_link(page, live_server, shoot):
         )  # fmt: skip
     sign_in(page, live_server, users[Role.GOVERNANCE].email)
     page.goto(f"{live_server.url}/o/leicester/cycles/{cycle.pk}/reports/")
-    assert page.get_by_text("is being made").is_visible()
+    expect(page.get_by_text("is being made")).to_be_visible()
     assert page.get_by_role("link", name="Download PDF").count() == 0
     shoot(page, "report-being-made")
     loads = []
@@ -40,5 +41,5 @@ def test_the_being_made_row_becomes_the_download_link(page, live_server, shoot):
     page.get_by_role("link", name="Download PDF").wait_for(timeout=10_000)
     assert page.get_by_text("is being made").count() == 0
     assert loads == []  # the row changed in place, the page was not reloaded
-    assert page.get_by_text("Ready").is_visible()
+    expect(page.get_by_text("Ready")).to_be_visible()
     shoot(page, "report-ready-without-reload")

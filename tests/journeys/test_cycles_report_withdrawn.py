@@ -5,6 +5,7 @@ one, made without them."""
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.models import CaseForChange, Report, ReportKind
 from stakeholders.tests.builders import link, with_contact
@@ -46,10 +47,12 @@ def test_a_report_being_made_when_a_stakeholder_is_erased_is_made_again(page, li
     page.get_by_label("Type the stakeholder's name to confirm").fill(NAME)
     page.get_by_label("I have downloaded their data").check()
     page.get_by_role("button", name=f"Erase {NAME}'s data").click()
-    assert page.get_by_text("data has been erased").is_visible()
+    expect(page.get_by_text("data has been erased")).to_be_visible()
 
     page.goto(f"{live_server.url}/o/leicester/cycles/{cycle.pk}/reports/")
-    assert page.get_by_text("details were erased or removed while it was being made").is_visible()
+    expect(
+        page.get_by_text("details were erased or removed while it was being made")
+    ).to_be_visible()
     download = page.get_by_role("link", name="Download PDF")
     assert download.count() == 1
     shoot(page, "report-made-again-after-erasure")

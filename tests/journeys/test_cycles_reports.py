@@ -2,6 +2,7 @@
 
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.models import Report
 from t2a.models import JobStatus, Role
@@ -21,8 +22,8 @@ def test_board_member_makes_and_downloads_a_report(page, phone_page, live_server
     sign_in(page, live_server, users[Role.GOVERNANCE].email)
     page.goto(f"{live_server.url}/o/leicester/cycles/{cycle.pk}/")
     page.get_by_role("link", name="Reports (PDF)").click()
-    assert page.get_by_role("heading", name="Reports", exact=True).is_visible()
-    assert page.get_by_text("No reports yet.").is_visible()
+    expect(page.get_by_role("heading", name="Reports", exact=True)).to_be_visible()
+    expect(page.get_by_text("No reports yet.")).to_be_visible()
     shoot(page, "reports-empty")
 
     page.get_by_role("button", name="Make the case for change report").click()
@@ -39,11 +40,11 @@ def test_board_member_makes_and_downloads_a_report(page, phone_page, live_server
 
     # Asking again with unchanged data gives the same report back.
     page.get_by_role("button", name="Make the case for change report").click()
-    assert page.get_by_text("Nothing has changed since the last case for change").is_visible()
+    expect(page.get_by_text("Nothing has changed since the last case for change")).to_be_visible()
     with scopes_disabled():
         assert Report.objects.filter(status=JobStatus.DONE).count() == 1
 
     sign_in(phone_page, live_server, users[Role.ADMIN].email)
     phone_page.goto(f"{live_server.url}/o/leicester/cycles/{cycle.pk}/reports/")
-    assert phone_page.get_by_role("link", name="Download PDF").is_visible()
+    expect(phone_page.get_by_role("link", name="Download PDF")).to_be_visible()
     shoot(phone_page, "reports-phone")

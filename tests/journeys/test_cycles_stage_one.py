@@ -35,16 +35,16 @@ def test_engagement_lead_runs_stage_one_and_advances_with_a_reason(page, live_se
     page.get_by_label("Target date").fill("2026-01-01")
     page.get_by_label("Shanice").check()
     page.get_by_role("button", name="Create cycle").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_text(
-        "The target date must be the same as or after the start date."
-    ).first.is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(
+        page.get_by_text("The target date must be the same as or after the start date.").first
+    ).to_be_visible()
     shoot(page, "create-cycle-error")
     page.get_by_label("Target date").fill("2027-01-31")
     page.get_by_role("button", name="Create cycle").click()
-    assert page.get_by_role(
-        "heading", name="Maternity and neonatal services in Leicester"
-    ).is_visible()
+    expect(
+        page.get_by_role("heading", name="Maternity and neonatal services in Leicester")
+    ).to_be_visible()
     shoot(page, "cycle-home-new")
 
     # Case for change: the sections, then two inequality-map rows added in place (htmx).
@@ -58,7 +58,7 @@ def test_engagement_lead_runs_stage_one_and_advances_with_a_reason(page, live_se
     )
     page.get_by_label("Local insight summary").fill("Conversations with a Somali women's group.")
     page.get_by_role("button", name="Save case for change").click()
-    assert page.get_by_text("Case for change saved.").is_visible()
+    expect(page.get_by_text("Case for change saved.")).to_be_visible()
 
     for group, value in (("Black African and Caribbean", "6.9"), ("South Asian", "5.0")):
         page.get_by_text("Add an inequality map row").click()
@@ -103,8 +103,8 @@ def test_engagement_lead_runs_stage_one_and_advances_with_a_reason(page, live_se
     page.get_by_label("Mitigation").fill("A trained facilitator and signposting at every session.")
     page.get_by_label("Owner").select_option(label="Dan")
     page.get_by_role("button", name="Add to the ethics log").click()
-    assert page.get_by_text("Ethics log entry added.").is_visible()
-    assert page.locator("td strong.nhsuk-tag", has_text="20").is_visible()
+    expect(page.get_by_text("Ethics log entry added.")).to_be_visible()
+    expect(page.locator("td strong.nhsuk-tag", has_text="20")).to_be_visible()
     shoot(page, "ethics-log")
 
     page.get_by_role("link", name="Inclusion prompts").first.click()
@@ -115,17 +115,17 @@ def test_engagement_lead_runs_stage_one_and_advances_with_a_reason(page, live_se
     # Advance with unmet items: refused without a reason, then recorded with one.
     page.get_by_role("link", name="Cycle overview").click()
     page.get_by_role("link", name="Move to stage 2").click()
-    assert page.get_by_text("not met", exact=False).first.is_visible()
+    expect(page.get_by_text("not met", exact=False).first).to_be_visible()
     page.get_by_role("button", name="Move to stage 2").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(page, "advance-error")
     page.get_by_label("Reason").fill("The steering group meets next week; we start listening now.")
     page.get_by_label("No").check()
     page.get_by_role("button", name="Move to stage 2").click()
-    assert page.get_by_text("is now at stage 2").is_visible()
+    expect(page.get_by_text("is now at stage 2")).to_be_visible()
     history = page.locator("#stage-history + ul")
-    assert history.get_by_text("The steering group meets next week").is_visible()
-    assert history.get_by_text("Case for change agreed by the steering group").is_visible()
+    expect(history.get_by_text("The steering group meets next week")).to_be_visible()
+    expect(history.get_by_text("Case for change agreed by the steering group")).to_be_visible()
     shoot(page, "cycle-home-stage-2")
 
     with scopes_disabled():
@@ -146,6 +146,6 @@ def test_cycle_home_on_a_phone(phone_page, live_server, shoot):
     cycle = make_cycle(org, governance_members=(governance,))
     sign_in(phone_page, live_server, governance.email)
     phone_page.goto(f"{live_server.url}/o/leicester/cycles/{cycle.pk}/")
-    assert phone_page.get_by_role("heading", name=cycle.title).is_visible()
+    expect(phone_page.get_by_role("heading", name=cycle.title)).to_be_visible()
     assert phone_page.get_by_role("link", name="Move to stage 2").count() == 0
     shoot(phone_page, "cycle-home-governance-phone")

@@ -64,7 +64,7 @@ def test_community_lead_records_two_insights_from_their_pop_up_on_a_phone(
 
     # A mistake first: nothing written.
     save.click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(page, "capture-error")
 
     page.get_by_label("What was said").fill(
@@ -109,6 +109,6 @@ def test_community_lead_records_two_insights_from_their_pop_up_on_a_phone(
         assert Theme.objects.filter(cycle=cycle).count() == 2
 
     page.goto(f"{live_server.url}/o/northgate/listening/cycles/{cycle.pk}/themes/")
-    assert page.get_by_text("2 insights").is_visible()
+    expect(page.get_by_text("2 insights")).to_be_visible()
     shoot(page, "themes")
     assert no_sideways_scroll(page)

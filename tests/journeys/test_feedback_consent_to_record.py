@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from feedback.models import Insight, RecordConsent
@@ -88,7 +89,7 @@ def test_consent_to_record_at_a_pop_up_and_on_the_public_page(page, phone_page, 
     phone_page.get_by_label("What was said").fill("Letters from the clinic are only in English.")
     phone_page.get_by_role("button", name="Save insight").click()
     phone_page.get_by_role("heading", name="There is a problem").wait_for()
-    assert phone_page.get_by_role("link", name="Tick that they agreed").is_visible()
+    expect(phone_page.get_by_role("link", name="Tick that they agreed")).to_be_visible()
     shoot(phone_page, "capture-needs-consent-phone")
     assert no_sideways_scroll(phone_page)
     with scopes_disabled():

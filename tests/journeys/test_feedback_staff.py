@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from feedback.models import Insight, Theme
@@ -56,7 +57,7 @@ def test_engagement_lead_plans_synthesises_and_closes(page, live_server, shoot):
     page.get_by_label("Number of participants").fill("10")
     page.get_by_label("Participants from Somali families (optional)").fill("12")
     page.get_by_role("button", name="Add activity").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(page, "plan-activity-errors")
     page.get_by_label("Date").fill("2026-02-03")
     page.get_by_label("Participants from Somali families (optional)").fill("7")

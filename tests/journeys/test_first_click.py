@@ -12,6 +12,7 @@ from datetime import date
 
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from stakeholders.models import Stakeholder
@@ -52,7 +53,7 @@ def test_someone_in_several_chooses_and_someone_in_none_may_start_one(
     make_member(southfield, Role.GOVERNANCE, lead.email)
     sign_in(phone_page, live_server, lead.email)
     phone_page.get_by_role("heading", name="Your organisations").wait_for()
-    assert phone_page.get_by_role("link", name="Southfield Council").is_visible()
+    expect(phone_page.get_by_role("link", name="Southfield Council")).to_be_visible()
     assert not phone_page.get_by_text("Create an organisation").count()
     shoot(phone_page, "chooser-phone")
     phone_page.get_by_role("link", name="Northgate ICB").click()
@@ -97,11 +98,11 @@ def test_lead_tells_cycles_apart_and_records_consent_to_be_named(
     page.get_by_label("Place or area").fill("Highfields")
     page.get_by_role("button", name="Create cycle").click()
     page.get_by_role("heading", name="There is a problem").wait_for()
-    assert page.get_by_role("link", name="An open cycle is already called").is_visible()
+    expect(page.get_by_role("link", name="An open cycle is already called")).to_be_visible()
     shoot(page, "duplicate-title")
 
     page.goto(f"{live_server.url}/o/northgate/cycles/")
-    assert page.get_by_text("Iteration 2, from 5 January 2026").is_visible()
+    expect(page.get_by_text("Iteration 2, from 5 January 2026")).to_be_visible()
     shoot(page, "cycle-list")
 
     # Consent to be named, on the stakeholder's form and then their page.
@@ -112,11 +113,11 @@ def test_lead_tells_cycles_apart_and_records_consent_to_be_named(
     shoot(page, "consent-form")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("heading", name="There is a problem").wait_for()
-    assert page.get_by_role("link", name="Enter the date consent to be named").is_visible()
+    expect(page.get_by_role("link", name="Enter the date consent to be named")).to_be_visible()
     page.get_by_label("Date consent to be named was given").fill("2026-09-01")
     page.get_by_role("button", name="Save changes").click()
     page.get_by_role("heading", name="Consent to be named").wait_for()
-    assert page.get_by_text("Sumi herself, on 1 September 2026").is_visible()
+    expect(page.get_by_text("Sumi herself, on 1 September 2026")).to_be_visible()
 
     # "Add to a cycle" says which cycle is which.
     options = page.get_by_label("Cycle", exact=True).locator("option").all_inner_texts()

@@ -3,6 +3,7 @@ refused address says why, and an old bookmark lands on the same page at the new 
 Then the admin starts a second organisation with a web address of their choosing."""
 
 import pytest
+from playwright.sync_api import expect
 
 from t2a.models import Role
 from tests.browser import sign_in
@@ -25,7 +26,7 @@ def test_admin_changes_the_web_address_and_old_links_still_work(
     address.fill("settings")
     page.get_by_role("button", name="Save").click()
     page.get_by_text("There is a problem").wait_for()
-    assert page.get_by_role("link", name="is a word the site uses").is_visible()
+    expect(page.get_by_role("link", name="is a word the site uses")).to_be_visible()
     shoot(page, "web-address-refused")
 
     page.get_by_label("Web address").fill("leicester-partnership")
@@ -37,7 +38,7 @@ def test_admin_changes_the_web_address_and_old_links_still_work(
     sign_in(phone_page, live_server, lead.email)
     phone_page.goto(f"{live_server.url}/o/leicester/")
     assert phone_page.url == f"{live_server.url}/o/leicester-partnership/"
-    assert phone_page.get_by_text("Leicester Health Partnership").first.is_visible()
+    expect(phone_page.get_by_text("Leicester Health Partnership").first).to_be_visible()
     shoot(phone_page, "old-address-lands-on-the-new-one")
 
     page.goto(f"{live_server.url}/organisations/new/")

@@ -3,6 +3,7 @@ takes; the import page comes back with an error saying how big a file may be, an
 smaller file then goes through to the preview."""
 
 import pytest
+from playwright.sync_api import expect
 
 from t2a.models import Role
 from tests.browser import sign_in
@@ -26,14 +27,16 @@ def test_a_file_too_big_to_import_is_explained_on_the_import_page(page, live_ser
     )
     page.get_by_role("button", name="Check the file").click()
     summary = page.get_by_role("alert")
-    assert "There is a problem" in summary.inner_text()
-    assert "The file is bigger than 1 MB. Choose a smaller file." in summary.inner_text()
-    assert page.get_by_role("heading", name="Import stakeholders from a CSV file").is_visible()
+    expect(summary).to_contain_text("There is a problem")
+    expect(summary).to_contain_text("The file is bigger than 1 MB. Choose a smaller file.")
+    expect(page.get_by_role("heading", name="Import stakeholders from a CSV file")).to_be_visible()
     shoot(page, "import-file-too-big")
 
     page.get_by_label("CSV file").set_input_files(
         {"name": "few.csv", "mimeType": "text/csv", "buffer": (HEADER + rows[:400]).encode()}
     )
     page.get_by_role("button", name="Check the file").click()
-    assert "too big" not in page.content() and "bigger than" not in page.content()
+    # Waits for the preview to replace the refusal, then checks nothing of it is left.
+    expect(page.get_by_text("bigger than")).to_have_count(0)
+    expect(page.get_by_text("too big")).to_have_count(0)
     shoot(page, "import-preview")

@@ -5,6 +5,7 @@ stage 2 readiness item turns met."""
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from stakeholders.models import RoleAgreement
@@ -35,7 +36,7 @@ def test_lead_records_agreement_and_training_and_the_community_lead_confirms(
     status = page.locator("#stage2-community_leads_prepared-status")
     assert status.inner_text().strip() == "Not met"
     page.get_by_role("link", name="open community-lead preparation").click()
-    assert page.get_by_text("Not prepared yet").is_visible()
+    expect(page.get_by_text("Not prepared yet")).to_be_visible()
     shoot(page, "preparation-empty")
 
     # The role agreement, first with negative hours: refused, clearly.
@@ -49,18 +50,20 @@ def test_lead_records_agreement_and_training_and_the_community_lead_confirms(
     page.get_by_label("Paid for their time, with expenses").check()
     page.get_by_label("Payment details").fill("Real Living Wage, bus fares and childcare.")
     page.get_by_role("button", name="Save role agreement").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_role("link", name="Enter a number of hours from 0.5 to 200.").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Enter a number of hours from 0.5 to 200.")
+    ).to_be_visible()
     shoot(page, "agreement-refused")
     with scopes_disabled():
         assert not RoleAgreement.objects.exists()
     page.get_by_label("Expected hours a month").fill("12")
     page.get_by_role("button", name="Save role agreement").click()
-    assert page.get_by_text("Both sides now need to confirm it.").is_visible()
+    expect(page.get_by_text("Both sides now need to confirm it.")).to_be_visible()
     page.get_by_role("button", name="Confirm for Leicester Health Partnership").click()
-    assert (
-        page.locator("#agreement-status").get_by_text("Waiting for the community lead").is_visible()
-    )
+    expect(
+        page.locator("#agreement-status").get_by_text("Waiting for the community lead")
+    ).to_be_visible()
     shoot(page, "agreement-confirmed-by-organisation")
 
     # Training, with the lead already ticked.
@@ -69,7 +72,7 @@ def test_lead_records_agreement_and_training_and_the_community_lead_confirms(
     assert page.get_by_label(shanice.full_name).is_checked()
     page.get_by_label("What was covered").fill("Recognising distress and pausing safely.")
     page.get_by_role("button", name="Save training").click()
-    assert page.get_by_role("cell", name="Trauma-informed practice", exact=True).is_visible()
+    expect(page.get_by_role("cell", name="Trauma-informed practice", exact=True)).to_be_visible()
     shoot(page, "training-recorded")
 
     # The community lead signs in and finds it on their home page.
@@ -77,21 +80,21 @@ def test_lead_records_agreement_and_training_and_the_community_lead_confirms(
     sign_in(page, live_server, shanice.email)
     page.goto(f"{base}/")
     section = page.locator(f"#my-preparation-{cycle.pk}")
-    assert section.get_by_text("Waiting for you to confirm").is_visible()
-    assert page.locator("#my-training").get_by_text("Trauma-informed practice").is_visible()
+    expect(section.get_by_text("Waiting for you to confirm")).to_be_visible()
+    expect(page.locator("#my-training").get_by_text("Trauma-informed practice")).to_be_visible()
     shoot(page, "community-lead-home")
     section.get_by_role("link", name="Read and confirm your role agreement").click()
-    assert page.get_by_text("Sessions end by 8pm.").is_visible()
+    expect(page.get_by_text("Sessions end by 8pm.")).to_be_visible()
     shoot(page, "community-lead-reads-agreement")
     page.get_by_role("button", name="I agree to this role").click()
-    assert page.locator("#agreement-status").get_by_text("Agreed").is_visible()
+    expect(page.locator("#agreement-status").get_by_text("Agreed")).to_be_visible()
     with scopes_disabled():
         agreement = RoleAgreement.objects.get()
     assert agreement.is_confirmed and agreement.agreed_on == timezone.localdate()
     shoot(page, "agreement-agreed")
 
     page.goto(f"{base}/")
-    assert page.locator(f"#my-preparation-{cycle.pk}").get_by_text("Agreed").is_visible()
+    expect(page.locator(f"#my-preparation-{cycle.pk}").get_by_text("Agreed")).to_be_visible()
     page.goto(f"{base}/cycles/{cycle.pk}/")
     assert page.locator("#stage2-community_leads_prepared-status").inner_text().strip() == "Met"
     shoot(page, "readiness-met")
@@ -110,5 +113,5 @@ def test_lead_preparation_on_a_phone(phone_page, live_server, shoot):
     phone_page.get_by_label("Notes").fill("Enjoying it; evenings are tiring.")
     phone_page.get_by_label("Next check-in due").fill("2020-01-01")
     phone_page.get_by_role("button", name="Save check-in").click()
-    assert phone_page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(phone_page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(phone_page, "checkin-refused-phone")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from stakeholders.models import Stakeholder
@@ -50,14 +51,14 @@ def test_admin_exports_then_erases_a_stakeholder(page, live_server, shoot):
     assert len(everything["stakeholders_commitment_made_to"]) == 1
 
     page.get_by_role("link", name="Erase Grace Bello's data").click()
-    assert page.get_by_role("heading", name="Erase Grace Bello's data").is_visible()
+    expect(page.get_by_role("heading", name="Erase Grace Bello's data")).to_be_visible()
     shoot(page, "erase-confirmation")
 
     # A typo is refused, clearly, and nothing is erased.
     page.get_by_label("Type the stakeholder's name to confirm").fill("Grace Belo")
     page.get_by_label("I have downloaded their data").check()
     page.get_by_role("button", name="Erase Grace Bello's data").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(page, "erase-wrong-name")
     with scopes_disabled():
         assert Stakeholder.objects.get(pk=grace.pk).name == "Grace Bello"
@@ -66,14 +67,14 @@ def test_admin_exports_then_erases_a_stakeholder(page, live_server, shoot):
     page.get_by_label("I have downloaded their data").check()
     page.get_by_role("button", name="Erase Grace Bello's data").click()
     erased = f"Erased stakeholder #{grace.pk}"
-    assert page.get_by_role("heading", name=erased).is_visible()
-    assert page.get_by_text("Grace Bello's data has been erased.").is_visible()
-    assert page.get_by_text("The record cannot be changed.").is_visible()
+    expect(page.get_by_role("heading", name=erased)).to_be_visible()
+    expect(page.get_by_text("Grace Bello's data has been erased.")).to_be_visible()
+    expect(page.get_by_text("The record cannot be changed.")).to_be_visible()
     assert page.get_by_role("link", name="Change details").count() == 0
     shoot(page, "erased")
 
     page.get_by_role("link", name="Back to stakeholders").click()
-    assert page.get_by_role("row", name=f"{erased} (person) Erased").is_visible()
+    expect(page.get_by_role("row", name=f"{erased} (person) Erased")).to_be_visible()
     shoot(page, "register-shows-erased")
     with scopes_disabled():
         grace.refresh_from_db()
@@ -88,12 +89,12 @@ def test_admin_sets_the_retention_period(page, live_server, shoot):
     field = page.get_by_label("Remove stakeholders' contact details after this many months")
     field.fill("3")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_role("link", name="Enter a number of months from 6 to 120").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Enter a number of months from 6 to 120")).to_be_visible()
     shoot(page, "retention-refused")
     field.fill("24")
     page.get_by_role("button", name="Save settings").click()
-    assert page.get_by_text("Organisation settings saved.").is_visible()
+    expect(page.get_by_text("Organisation settings saved.")).to_be_visible()
     shoot(page, "retention-saved")
     org.refresh_from_db()
     assert org.stakeholder_retention_months == 24

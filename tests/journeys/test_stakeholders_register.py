@@ -4,6 +4,7 @@ group (turning the readiness item green) and keeps a promise made in a conversat
 import pytest
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from stakeholders.models import Commitment, Stakeholder
@@ -52,20 +53,20 @@ def test_lead_maps_trusted_places_and_voices_forms_the_group_and_keeps_a_promise
     )
     page.get_by_label("Email address").fill("bookings@alnoor.example.org")
     page.get_by_role("button", name="Add stakeholder").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
-    assert page.get_by_role(
-        "link", name="Contact details can only be saved with a recorded"
-    ).is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Contact details can only be saved with a recorded")
+    ).to_be_visible()
     shoot(page, "consent-refused")
     page.get_by_label("Date consent was recorded").fill(timezone.localdate().isoformat())
     page.get_by_label("Basis for holding contact details").select_option(
         label="Consent given by the person"
     )
     page.get_by_role("button", name="Add stakeholder").click()
-    assert page.get_by_role("heading", name="Al-Noor Community Centre").is_visible()
+    expect(page.get_by_role("heading", name="Al-Noor Community Centre")).to_be_visible()
     page.get_by_label("Role in this cycle").fill("Venue for listening events")
     page.get_by_role("button", name="Add to cycle").click()
-    assert page.get_by_text("Venue for listening events").is_visible()
+    expect(page.get_by_text("Venue for listening events")).to_be_visible()
     shoot(page, "trusted-place")
 
     # A Trusted Voice.
@@ -88,7 +89,7 @@ def test_lead_maps_trusted_places_and_voices_forms_the_group_and_keeps_a_promise
 
     # The maps, with who is missing.
     page.goto(f"{live_server.url}/o/leicester/stakeholders/cycles/{cycle.pk}/grid/")
-    assert page.get_by_text("Young mothers under 20").first.is_visible()
+    expect(page.get_by_text("Young mothers under 20").first).to_be_visible()
     assert page.locator('a[aria-label^="Hodan Ali (Community)"]').count() == 1
     shoot(page, "power-interest-grid")
     page.get_by_role("link", name="Trusted Leaders, Voices and Places").click()
@@ -96,7 +97,7 @@ def test_lead_maps_trusted_places_and_voices_forms_the_group_and_keeps_a_promise
 
     # The steering group: community, VCSE and NHS turns the readiness item green.
     page.get_by_role("link", name="Steering group").click()
-    assert page.get_by_text("Not formed yet").is_visible()
+    expect(page.get_by_text("Not formed yet")).to_be_visible()
     page.get_by_label("Stakeholder", exact=True).select_option(label="Hodan Ali")
     page.get_by_label("Sector they represent").select_option(label="Community")
     page.get_by_role("button", name="Add to steering group").click()
@@ -109,7 +110,7 @@ def test_lead_maps_trusted_places_and_voices_forms_the_group_and_keeps_a_promise
     page.get_by_label("Sector they represent").select_option(label="NHS")
     page.get_by_label("Role on the group").fill("Engagement lead")
     page.get_by_role("button", name="Add to steering group").click()
-    assert page.locator("#steering-readiness").get_by_text("Formed").is_visible()
+    expect(page.locator("#steering-readiness").get_by_text("Formed")).to_be_visible()
     shoot(page, "steering-group-formed")
     page.get_by_role("link", name="Cycle overview").click()
     status = page.locator("#stage1-steering_group_formed-status")
@@ -134,12 +135,12 @@ def test_lead_maps_trusted_places_and_voices_forms_the_group_and_keeps_a_promise
     page.get_by_role("button", name="Record commitment").click()
     shoot(page, "commitment-open")
     page.get_by_role("button", name="Mark kept").click()
-    assert page.get_by_text("kept on time").first.is_visible()
+    expect(page.get_by_text("kept on time").first).to_be_visible()
     with scopes_disabled():
         assert Commitment.objects.get().kept_on == timezone.localdate()
     shoot(page, "commitment-kept")
     page.get_by_role("link", name="Hodan Ali").click()
-    assert page.get_by_text("Send the clinic times in Somali").is_visible()
+    expect(page.get_by_text("Send the clinic times in Somali")).to_be_visible()
     shoot(page, "stakeholder-timeline")
     page.goto(f"{live_server.url}/o/leicester/stakeholders/summary/")
     assert page.locator("#kept-rate").inner_text() == "100%"
@@ -156,13 +157,13 @@ def test_register_on_a_phone(phone_page, live_server, shoot):
             )
     sign_in(phone_page, live_server, lead.email)
     phone_page.goto(f"{live_server.url}/o/leicester/stakeholders/")
-    assert phone_page.get_by_text("4 stakeholders").is_visible()
+    expect(phone_page.get_by_text("4 stakeholders")).to_be_visible()
     shoot(phone_page, "register-phone")
     phone_page.get_by_label("Sector").select_option(label="NHS")
     phone_page.get_by_role("button", name="Filter").click()
     # htmx swaps the results in place and pushes the filtered address.
     phone_page.wait_for_url("**/stakeholders/?*sector=nhs*")
     phone_page.get_by_text("1 stakeholder matches your filters.").wait_for()
-    assert phone_page.get_by_role("link", name="Partner 1").is_visible()
+    expect(phone_page.get_by_role("link", name="Partner 1")).to_be_visible()
     assert phone_page.get_by_role("link", name="Partner 0").count() == 0
     shoot(phone_page, "register-phone-filtered")

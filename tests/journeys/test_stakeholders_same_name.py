@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 from django_scopes import scopes_disabled
+from playwright.sync_api import expect
 
 from stakeholders.models import Stakeholder
 from stakeholders.tests.builders import make_stakeholder
@@ -37,18 +38,18 @@ def test_lead_is_warned_of_a_name_already_on_the_register(page, live_server, sho
     # Only invisible characters: refused as empty, with the error summary.
     fill_person(page, "\u200b\u2060\ufeff")
     page.get_by_role("button", name="Add stakeholder").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     assert page.title().startswith("Error: ")
     shoot(page, "invisible-name-refused")
 
     # The composed form of a name already there: a warning that links to it.
     fill_person(page, SIAN)
     page.get_by_role("button", name="Add stakeholder").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     summary = page.get_by_role("link", name="A stakeholder with this name is already on")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     warning = page.locator("#same-name")
-    assert warning.get_by_role("link", name=stored).is_visible()
+    expect(warning.get_by_role("link", name=stored)).to_be_visible()
     shoot(page, "same-name-warning")
 
     # The link opens the record that is already there.
@@ -61,7 +62,7 @@ def test_lead_is_warned_of_a_name_already_on_the_register(page, live_server, sho
     fill_person(page, SIAN)
     page.get_by_label("This is a different person or organisation: add them anyway").check()
     page.get_by_role("button", name="Add stakeholder").click()
-    assert page.get_by_text(f"{SIAN} has been added to the register.").is_visible()
+    expect(page.get_by_text(f"{SIAN} has been added to the register.")).to_be_visible()
     shoot(page, "added-anyway")
     with scopes_disabled():
         names = sorted(Stakeholder.objects.values_list("name", flat=True))
@@ -85,15 +86,15 @@ def test_an_import_names_rows_that_repeat_before_anything_is_saved(page, live_se
     page.get_by_role("button", name="Check the file").click()
     warning = page.locator("#same-names")
     assert "Row 4 (CANOLFAN gymunedol grangetown) repeats row 2." in warning.inner_text()
-    assert warning.get_by_role("link", name=SIAN).is_visible()
+    expect(warning.get_by_role("link", name=SIAN)).to_be_visible()
     shoot(page, "import-same-names")
 
     # Importing without saying the rows were checked is refused, and saves nothing.
     page.get_by_role("button", name="Import 3 stakeholders").click()
-    assert page.get_by_role("heading", name="There is a problem").is_visible()
+    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
     shoot(page, "import-same-names-refused")
     page.get_by_label("I have checked these rows: import them anyway").check()
     page.get_by_role("button", name="Import 3 stakeholders").click()
-    assert page.get_by_text("3 stakeholders imported.").is_visible()
+    expect(page.get_by_text("3 stakeholders imported.")).to_be_visible()
     with scopes_disabled():
         assert Stakeholder.objects.count() == 4

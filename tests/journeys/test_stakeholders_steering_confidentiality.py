@@ -3,6 +3,7 @@ steering-group members only, and a community lead who is not on the group sees t
 and its level but not the minutes."""
 
 import pytest
+from playwright.sync_api import expect
 
 from cycles.tests.builders import make_cycle
 from stakeholders.tests.builders import make_stakeholder, make_steering_member
@@ -32,7 +33,7 @@ def test_lead_keeps_minutes_to_the_group_and_a_community_lead_does_not_see_them(
     sign_in(page, live_server, lead.email)
     page.goto(f"{live_server.url}/o/leicester/stakeholders/cycles/{cycle.pk}/steering/")
     page.get_by_role("button", name="Make chair Amina Yusuf").click()
-    assert page.get_by_text("Amina Yusuf now chairs the steering group.").is_visible()
+    expect(page.get_by_text("Amina Yusuf now chairs the steering group.")).to_be_visible()
     page.get_by_role("link", name="Add a meeting").click()
     page.get_by_label("Date").fill("2026-03-04")
     page.get_by_label("Amina Yusuf").check()
@@ -40,27 +41,25 @@ def test_lead_keeps_minutes_to_the_group_and_a_community_lead_does_not_see_them(
     # Shared with the organisation at first; then the lead keeps it to the group.
     page.get_by_label("The organisation").check()
     page.get_by_role("button", name="Save meeting").click()
-    assert page.locator("#meeting-confidentiality").get_by_text("The organisation").is_visible()
+    expect(page.locator("#meeting-confidentiality").get_by_text("The organisation")).to_be_visible()
     page.get_by_label("Decision", exact=True).fill("Ask the unit for its rota gaps each month.")
     page.locator("#decision-confidentiality").get_by_label("Steering-group members only").check()
     page.get_by_role("button", name="Record decision").click()
     page.locator("#id_confidentiality").get_by_label("Steering-group members only").check()
     page.get_by_role("button", name="Save meeting").click()
-    assert (
-        page.locator("#meeting-confidentiality")
-        .get_by_text("Steering-group members only")
-        .is_visible()
-    )
+    expect(
+        page.locator("#meeting-confidentiality").get_by_text("Steering-group members only")
+    ).to_be_visible()
     shoot(page, "meeting-as-lead")
     page.get_by_role("link", name="Back to the steering group").click()
     shoot(page, "steering-group-as-lead")
 
     sign_in(page, live_server, community_lead.email)
     page.goto(f"{live_server.url}/o/leicester/stakeholders/cycles/{cycle.pk}/steering/")
-    assert page.get_by_text("1 decision for steering-group members only").is_visible()
+    expect(page.get_by_text("1 decision for steering-group members only")).to_be_visible()
     shoot(page, "steering-group-as-non-member")
     page.get_by_role("link", name="Wednesday 4 March 2026").click()
-    assert page.get_by_text("This record is for steering-group members only.").is_visible()
+    expect(page.get_by_text("This record is for steering-group members only.")).to_be_visible()
     assert page.get_by_text(MINUTES).count() == 0
     assert page.get_by_text("Ask the unit for its rota gaps").count() == 0
     shoot(page, "meeting-as-non-member")

@@ -6,6 +6,7 @@ import zipfile
 
 import pytest
 from django_scopes import scope
+from playwright.sync_api import expect
 
 from cycles.models import ReportKind
 from cycles.services.reports import report_request
@@ -30,7 +31,7 @@ def test_admin_exports_everything_with_the_pdf_reports(page, live_server, shoot)
 
     sign_in(page, live_server, users[Role.ADMIN].email)
     page.goto(f"{live_server.url}/o/leicester/settings/export/")
-    assert page.get_by_text("every stored file, such as the PDF reports").is_visible()
+    expect(page.get_by_text("every stored file, such as the PDF reports")).to_be_visible()
     page.get_by_role("button", name="Prepare a new export").click()
     download = page.get_by_role("link", name="Download zip")
     download.wait_for()

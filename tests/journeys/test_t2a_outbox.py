@@ -7,6 +7,7 @@ from smtplib import SMTPRecipientsRefused
 import pytest
 from django.core import mail
 from django_scopes import scope
+from playwright.sync_api import expect
 
 from t2a import senders
 from t2a.models import Channel, Role
@@ -43,19 +44,19 @@ def test_a_failed_email_says_so_and_can_be_sent_again(page, live_server, shoot, 
     sign_in(page, live_server, admin.email)
     page.goto(f"{live_server.url}/o/northgate/members/")
     row = page.get_by_role("row", name="dan@example.org")
-    assert row.get_by_text("Failed").is_visible()
+    expect(row.get_by_text("Failed")).to_be_visible()
     shoot(page, "invitation-failed")
     row.get_by_role("button", name="Send again to dan@example.org").click()
-    assert page.get_by_text("A new invitation to dan@example.org is queued").is_visible()
-    assert page.get_by_role("row", name="dan@example.org").get_by_text("Sent").is_visible()
+    expect(page.get_by_text("A new invitation to dan@example.org is queued")).to_be_visible()
+    expect(page.get_by_role("row", name="dan@example.org").get_by_text("Sent")).to_be_visible()
     shoot(page, "invitation-sent-again")
     assert [m.to for m in mail.outbox] == [["dan@example.org"]]
 
     page.goto(f"{live_server.url}/o/northgate/notifications/")
-    assert page.get_by_text("Failed").is_visible()
+    expect(page.get_by_text("Failed")).to_be_visible()
     shoot(page, "notification-email-failed")
     page.get_by_role("button", name=re.compile(r"^Send again.*action plan")).click()
-    assert page.get_by_text("is queued again").is_visible()
-    assert page.get_by_text("Sent", exact=True).is_visible()
+    expect(page.get_by_text("is queued again")).to_be_visible()
+    expect(page.get_by_text("Sent", exact=True)).to_be_visible()
     shoot(page, "notification-email-sent-again")
     assert [m.to for m in mail.outbox][-1] == [admin.email]
