@@ -35,8 +35,11 @@ def register(app: Registrar) -> None:
         position=50,
     )
     app.reminder_source("cycles.selectors.reminders.ethics_reviews_due")
-    # A member's role or leaving changes what cycle pages show of them (sign-off counts).
-    app.extend("t2a.membership_changed", "cycles.services.versions.organisation_cycles_changed")
+    # A change across the organisation (a member's role or name, an edit in the Django
+    # admin) may show on any cycle's pages: the sign-off counts, the community leads.
+    app.extend(
+        "t2a.organisation_wide_change", "cycles.services.versions.organisation_cycles_changed"
+    )
     app.carry_over(
         key="theory_of_change",
         carry="cycles.services.theory_of_change.theory_of_change_carry",

@@ -19,15 +19,9 @@ from ..models import (
     hash_token,
     new_token,
 )
-from ..registry import registry, resolve
 from .emails import invitation_email_queue
 from .notifications import unread_recount
-from .versions import organisation_changed
-
-# Later apps answer here (`app.extend(MEMBERSHIP_CHANGED, "<dotted path>")`) with what moves
-# their own data versions on when a member's role changes or they leave: called with the
-# organisation's id, inside the change's transaction.
-MEMBERSHIP_CHANGED = "t2a.membership_changed"
+from .versions import organisation_changed, organisation_wide_change
 
 # Words that name the site's own pages, or could be mistaken for them, in a web address.
 RESERVED_SLUGS = frozenset({
@@ -106,7 +100,7 @@ def organisation_create(
     organisation.save()
     with scope(organisation=organisation.pk):
         Membership.objects.create(organisation=organisation, user=creator, role=Role.ADMIN)
-    _membership_changed(organisation.pk)
+    organisation_wide_change(organisation.pk)
     return organisation
 
 
@@ -129,7 +123,8 @@ def membership_change_role(*, membership: Membership, role: str) -> Membership:
         )
     membership.role = role
     membership.save(update_fields=["role"])
-    _membership_changed(membership.organisation_id)
+    # Pages show what a role lets others see of the member (a lead's place in a sign-off).
+    organisation_wide_change(membership.organisation_id)
     return membership
 
 
@@ -141,15 +136,7 @@ def membership_remove(*, membership: Membership) -> None:
             "This is the organisation's only admin. Make someone else an admin first."
         )
     membership.delete()
-    _membership_changed(membership.organisation_id)
-
-
-def _membership_changed(organisation_id: int) -> None:
-    """Pages show what a role allows others to see of the member (a community lead's place
-    in a plan's sign-off, for one): move the organisation's data versions on."""
-    organisation_changed(organisation_id)
-    for extension in registry.extensions(MEMBERSHIP_CHANGED):
-        resolve(extension.target)(organisation_id)
+    organisation_wide_change(membership.organisation_id)
 
 
 @transaction.atomic
@@ -248,7 +235,7 @@ def invitation_accept(
         organisation=invitation.organisation, user=user, defaults={"role": invitation.role}
     )
     if created:
-        _membership_changed(membership.organisation_id)  # pages name the cycle's people
+        organisation_wide_change(membership.organisation_id)  # pages name the cycle's people
         # Someone removed and invited back finds the notifications they had: count them.
         unread_recount(organisation_id=membership.organisation_id, user_id=user.pk)
         membership.refresh_from_db(fields=["unread_notifications"])
