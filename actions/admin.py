@@ -3,6 +3,8 @@ middleware lets the admin see every organisation)."""
 
 from django.contrib import admin
 
+from t2a.admin import DataAdmin
+
 from .models import (
     Action,
     ActionHandover,
@@ -18,7 +20,7 @@ from .models import (
 
 
 @admin.register(Priority)
-class PriorityAdmin(admin.ModelAdmin):
+class PriorityAdmin(DataAdmin):
     list_display = ["title", "cycle", "agreed_on", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "themes", "agreed_by", "created_by"]
@@ -26,7 +28,7 @@ class PriorityAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(admin.ModelAdmin):
+class ActionPlanAdmin(DataAdmin):
     list_display = ["__str__", "status", "version", "signed_off_at", "organisation"]
     list_filter = ["status"]
     list_select_related = ["cycle", "organisation"]
@@ -36,7 +38,7 @@ class ActionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignOffRound)
-class SignOffRoundAdmin(admin.ModelAdmin):
+class SignOffRoundAdmin(DataAdmin):
     list_display = ["__str__", "status", "sent_at", "closed_at", "organisation"]
     list_filter = ["status"]
     list_select_related = ["plan", "organisation"]
@@ -46,7 +48,7 @@ class SignOffRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignOff)
-class SignOffAdmin(admin.ModelAdmin):
+class SignOffAdmin(DataAdmin):
     list_display = ["__str__", "decision", "decided_at", "superseded_at", "organisation"]
     list_filter = ["decision"]
     list_select_related = ["lead", "organisation"]
@@ -55,7 +57,7 @@ class SignOffAdmin(admin.ModelAdmin):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(DataAdmin):
     list_display = ["title", "plan", "status", "due_date", "owner", "organisation"]
     list_filter = ["status", "in_scope"]
     list_select_related = ["plan", "owner", "organisation"]
@@ -64,7 +66,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(DataAdmin):
     list_display = ["__str__", "status", "public", "created_at", "organisation"]
     list_filter = ["status", "public"]
     list_select_related = ["action", "organisation"]
@@ -72,21 +74,21 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Escalation)
-class EscalationAdmin(admin.ModelAdmin):
+class EscalationAdmin(DataAdmin):
     list_display = ["__str__", "raised_at", "decided_at", "update_due_on", "organisation"]
     list_select_related = ["action", "organisation"]
     raw_id_fields = ["organisation", "action", "raised_by", "decided_by"]
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(admin.ModelAdmin):
+class EvaluationAdmin(DataAdmin):
     list_display = ["__str__", "updated_at", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "updated_by"]
 
 
 @admin.register(RippleEffect)
-class RippleEffectAdmin(admin.ModelAdmin):
+class RippleEffectAdmin(DataAdmin):
     list_display = ["description", "level", "cycle", "organisation"]
     list_filter = ["level"]
     list_select_related = ["cycle", "organisation"]
@@ -94,7 +96,7 @@ class RippleEffectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionHandover)
-class ActionHandoverAdmin(admin.ModelAdmin):
+class ActionHandoverAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "next_cycle", "handed_over_at", "organisation"]
     list_select_related = ["cycle", "next_cycle", "organisation"]
     raw_id_fields = [

@@ -3,6 +3,8 @@ middleware lets the admin see every organisation)."""
 
 from django.contrib import admin
 
+from t2a.admin import DataAdmin
+
 from .models import (
     CaseForChange,
     CaseForChangeRevision,
@@ -19,7 +21,7 @@ from .models import (
 
 
 @admin.register(Cycle)
-class CycleAdmin(admin.ModelAdmin):
+class CycleAdmin(DataAdmin):
     list_display = ["title", "organisation", "status", "current_stage", "lead", "created_at"]
     list_filter = ["status", "current_stage"]
     list_select_related = ["organisation", "lead"]
@@ -33,7 +35,7 @@ class CycleAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseForChange)
-class CaseForChangeAdmin(admin.ModelAdmin):
+class CaseForChangeAdmin(DataAdmin):
     list_display = ["cycle", "status", "agreed_on", "organisation"]
     list_filter = ["status"]
     list_select_related = ["cycle", "organisation"]
@@ -41,7 +43,7 @@ class CaseForChangeAdmin(admin.ModelAdmin):
 
 
 @admin.register(CaseForChangeRevision)
-class CaseForChangeRevisionAdmin(admin.ModelAdmin):
+class CaseForChangeRevisionAdmin(DataAdmin):
     list_display = ["case_for_change", "summary", "author", "created_at", "organisation"]
     list_select_related = ["case_for_change__cycle", "author", "organisation"]
     raw_id_fields = ["organisation", "case_for_change", "author"]
@@ -50,7 +52,7 @@ class CaseForChangeRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataSource)
-class DataSourceAdmin(admin.ModelAdmin):
+class DataSourceAdmin(DataAdmin):
     list_display = ["title", "kind", "case_for_change", "organisation"]
     list_filter = ["kind"]
     list_select_related = ["case_for_change__cycle", "organisation"]
@@ -59,14 +61,14 @@ class DataSourceAdmin(admin.ModelAdmin):
 
 
 @admin.register(InequalityRow)
-class InequalityRowAdmin(admin.ModelAdmin):
+class InequalityRowAdmin(DataAdmin):
     list_display = ["group", "indicator", "value", "case_for_change", "organisation"]
     list_select_related = ["case_for_change__cycle", "organisation"]
     raw_id_fields = ["organisation", "case_for_change"]
 
 
 @admin.register(TheoryOfChangeItem)
-class TheoryOfChangeItemAdmin(admin.ModelAdmin):
+class TheoryOfChangeItemAdmin(DataAdmin):
     list_display = ["text", "kind", "cycle", "agreed_on", "organisation"]
     list_filter = ["kind"]
     list_select_related = ["cycle", "organisation"]
@@ -74,14 +76,14 @@ class TheoryOfChangeItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(InclusionPrompts)
-class InclusionPromptsAdmin(admin.ModelAdmin):
+class InclusionPromptsAdmin(DataAdmin):
     list_display = ["cycle", "updated_by", "organisation"]
     list_select_related = ["cycle", "updated_by", "organisation"]
     raw_id_fields = ["organisation", "cycle", "updated_by"]
 
 
 @admin.register(EthicsLogEntry)
-class EthicsLogEntryAdmin(admin.ModelAdmin):
+class EthicsLogEntryAdmin(DataAdmin):
     list_display = ["consideration", "cycle", "category", "status", "review_date", "organisation"]
     list_filter = ["category", "status"]
     list_select_related = ["cycle", "organisation"]
@@ -89,7 +91,7 @@ class EthicsLogEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(StageTransition)
-class StageTransitionAdmin(admin.ModelAdmin):
+class StageTransitionAdmin(DataAdmin):
     list_display = ["cycle", "from_stage", "to_stage", "moved_by", "moved_at", "organisation"]
     list_select_related = ["cycle", "moved_by", "organisation"]
     raw_id_fields = ["organisation", "cycle", "moved_by"]
@@ -101,7 +103,7 @@ class StageTransitionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
+class ReportAdmin(DataAdmin):
     list_display = ["cycle", "kind", "status", "requested_by", "created_at", "organisation"]
     list_filter = ["kind", "status"]
     list_select_related = ["cycle", "requested_by", "organisation"]
@@ -114,7 +116,7 @@ class ReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClosureItem)
-class ClosureItemAdmin(admin.ModelAdmin):
+class ClosureItemAdmin(DataAdmin):
     list_display = ["cycle", "key", "state", "updated_by", "updated_at", "organisation"]
     list_filter = ["key", "state"]
     list_select_related = ["cycle", "updated_by", "organisation"]

@@ -3,6 +3,8 @@ middleware lets the admin see every organisation)."""
 
 from django.contrib import admin
 
+from t2a.admin import DataAdmin
+
 from .models import (
     EngagementActivity,
     Insight,
@@ -16,7 +18,7 @@ from .models import (
 
 
 @admin.register(EngagementActivity)
-class EngagementActivityAdmin(admin.ModelAdmin):
+class EngagementActivityAdmin(DataAdmin):
     list_display = ["title", "cycle", "held_on", "status", "community_led", "organisation"]
     list_filter = ["status", "method", "community_led"]
     list_select_related = ["cycle", "organisation"]
@@ -25,7 +27,7 @@ class EngagementActivityAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(DataAdmin):
     list_display = ["name", "cycle", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "created_by"]
@@ -33,7 +35,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Insight)
-class InsightAdmin(admin.ModelAdmin):
+class InsightAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "sensitivity", "captured_at", "organisation"]
     list_filter = ["sensitivity"]
     list_select_related = ["cycle", "organisation"]
@@ -46,13 +48,13 @@ class InsightAdmin(admin.ModelAdmin):
 
 
 @admin.register(InsightTheme)
-class InsightThemeAdmin(admin.ModelAdmin):
+class InsightThemeAdmin(DataAdmin):
     list_display = ["insight", "theme", "organisation"]
     raw_id_fields = ["organisation", "insight", "theme"]
 
 
 @admin.register(ReportBack)
-class ReportBackAdmin(admin.ModelAdmin):
+class ReportBackAdmin(DataAdmin):
     list_display = ["title", "cycle", "published_at", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "insights", "themes", "published_by", "created_by"]
@@ -62,14 +64,14 @@ class ReportBackAdmin(admin.ModelAdmin):
 
 
 @admin.register(PublicPage)
-class PublicPageAdmin(admin.ModelAdmin):
+class PublicPageAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "enabled", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "updated_by"]
 
 
 @admin.register(PulseSurvey)
-class PulseSurveyAdmin(admin.ModelAdmin):
+class PulseSurveyAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "opened_at", "closed_at", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "opened_by", "closed_by"]
@@ -78,7 +80,7 @@ class PulseSurveyAdmin(admin.ModelAdmin):
 
 
 @admin.register(PulseResponse)
-class PulseResponseAdmin(admin.ModelAdmin):
+class PulseResponseAdmin(DataAdmin):
     list_display = ["__str__", "survey", "given_on", "organisation"]
     list_select_related = ["survey", "organisation"]
     raw_id_fields = ["organisation", "survey"]

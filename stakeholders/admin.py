@@ -3,6 +3,8 @@ middleware lets the admin see every organisation)."""
 
 from django.contrib import admin
 
+from t2a.admin import DataAdmin
+
 from .models import (
     CheckIn,
     Commitment,
@@ -19,7 +21,7 @@ from .models import (
 
 
 @admin.register(Stakeholder)
-class StakeholderAdmin(admin.ModelAdmin):
+class StakeholderAdmin(DataAdmin):
     list_display = ["name", "organisation", "kind", "sector", "erased_at"]
     list_filter = ["kind", "sector"]
     list_select_related = ["organisation"]
@@ -30,14 +32,14 @@ class StakeholderAdmin(admin.ModelAdmin):
 
 
 @admin.register(StakeholderCycle)
-class StakeholderCycleAdmin(admin.ModelAdmin):
+class StakeholderCycleAdmin(DataAdmin):
     list_display = ["stakeholder", "cycle", "role", "organisation"]
     list_select_related = ["stakeholder", "cycle", "organisation"]
     raw_id_fields = ["organisation", "stakeholder", "cycle"]
 
 
 @admin.register(SteeringGroupMember)
-class SteeringGroupMemberAdmin(admin.ModelAdmin):
+class SteeringGroupMemberAdmin(DataAdmin):
     list_display = ["name", "cycle", "sector", "role", "organisation"]
     list_filter = ["sector"]
     list_select_related = ["stakeholder", "user", "cycle", "organisation"]
@@ -45,7 +47,7 @@ class SteeringGroupMemberAdmin(admin.ModelAdmin):
 
 
 @admin.register(SteeringMeeting)
-class SteeringMeetingAdmin(admin.ModelAdmin):
+class SteeringMeetingAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "organisation"]
     list_select_related = ["cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle"]
@@ -53,7 +55,7 @@ class SteeringMeetingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(DataAdmin):
     list_display = ["__str__", "staff_member", "meaningful", "organisation"]
     list_filter = ["channel", "meaningful"]
     list_select_related = ["staff_member", "organisation"]
@@ -61,14 +63,14 @@ class ConversationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(admin.ModelAdmin):
+class CommitmentAdmin(DataAdmin):
     list_display = ["__str__", "made_to", "owner", "due_on", "kept_on", "broken_on"]
     list_select_related = ["made_to", "owner"]
     raw_id_fields = ["organisation", "conversation", "made_to", "owner"]
 
 
 @admin.register(SharedAsset)
-class SharedAssetAdmin(admin.ModelAdmin):
+class SharedAssetAdmin(DataAdmin):
     list_display = ["name", "kind", "owner", "organisation"]
     list_filter = ["kind"]
     list_select_related = ["owner", "organisation"]
@@ -76,28 +78,28 @@ class SharedAssetAdmin(admin.ModelAdmin):
 
 
 @admin.register(RoleAgreement)
-class RoleAgreementAdmin(admin.ModelAdmin):
+class RoleAgreementAdmin(DataAdmin):
     list_display = ["__str__", "terms_version", "agreed_on", "organisation"]
     list_select_related = ["community_lead", "cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "community_lead", "lead_confirmed_by"]
 
 
 @admin.register(TrainingTopic)
-class TrainingTopicAdmin(admin.ModelAdmin):
+class TrainingTopicAdmin(DataAdmin):
     list_display = ["name", "organisation"]
     list_select_related = ["organisation"]
     raw_id_fields = ["organisation"]
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
+class TrainingRecordAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "organisation"]
     list_select_related = ["topic", "cycle", "organisation"]
     raw_id_fields = ["organisation", "cycle", "topic", "recorded_by"]
 
 
 @admin.register(CheckIn)
-class CheckInAdmin(admin.ModelAdmin):
+class CheckInAdmin(DataAdmin):
     list_display = ["__str__", "cycle", "next_due_on", "organisation"]
     list_filter = ["kind"]
     list_select_related = ["community_lead", "cycle", "organisation"]

@@ -1,4 +1,10 @@
-"""Django admin, for superusers only (see urls.py: it signs in through allauth)."""
+"""Django admin, for superusers only (see urls.py: it signs in through allauth).
+
+An edit here bypasses the services, which move the data versions that cached pages are
+keyed on (t2a/pagecache.py). So every admin of rows an organisation's pages show moves
+the versions of each organisation a save or a deletion touches on, in the same
+transaction (`VersionsMovedOn`): nobody is served a page from before the edit.
+"""
 
 from auditlog.admin import LogEntryAdmin
 from auditlog.models import LogEntry
@@ -6,6 +12,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from .models import Invitation, Membership, Organisation, User
+from .services.versions import organisation_wide_change
 
 
 def superuser_only(request) -> bool:
@@ -16,8 +23,41 @@ admin.site.has_permission = superuser_only
 admin.site.site_header = "T2A administration"
 
 
+class VersionsMovedOn:
+    """Admin mixin: a save or deletion moves its organisations' data versions on."""
+
+    def organisations_of(self, obj) -> set[int]:
+        """The organisations whose pages may show `obj` as it is stored now."""
+        stored = type(obj)._base_manager.filter(pk=obj.pk).values_list("organisation_id", flat=True)
+        return {*stored, obj.organisation_id} - {None}
+
+    def _moved_on(self, organisation_ids) -> None:
+        for organisation_id in sorted(organisation_ids):
+            organisation_wide_change(organisation_id)
+
+    def save_model(self, request, obj, form, change):
+        # Before the save, so a row moved to another organisation moves both on.
+        before = self.organisations_of(obj) if change else set()
+        super().save_model(request, obj, form, change)
+        self._moved_on(before | self.organisations_of(obj))
+
+    def delete_model(self, request, obj):
+        touched = self.organisations_of(obj)
+        super().delete_model(request, obj)
+        self._moved_on(touched)
+
+    def delete_queryset(self, request, queryset):
+        touched = set().union(*(self.organisations_of(obj) for obj in queryset))
+        super().delete_queryset(request, queryset)
+        self._moved_on(touched)
+
+
+class DataAdmin(VersionsMovedOn, admin.ModelAdmin):
+    """The admin of an organisation's rows (every tenant model has `organisation`)."""
+
+
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(VersionsMovedOn, BaseUserAdmin):
     ordering = ["email"]
     list_display = ["email", "full_name", "is_active", "is_superuser"]
     search_fields = ["email", "full_name"]
@@ -27,22 +67,31 @@ class UserAdmin(BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
 
+    def organisations_of(self, obj) -> set[int]:
+        # Pages name members (a cycle's community leads): each of their organisations.
+        return set(
+            Membership.objects.filter(user_id=obj.pk).values_list("organisation_id", flat=True)
+        )
+
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(VersionsMovedOn, admin.ModelAdmin):
     list_display = ["name", "slug", "mfa_required", "created_at"]
     search_fields = ["name", "slug"]
 
+    def organisations_of(self, obj) -> set[int]:
+        return {obj.pk} if obj.pk else set()
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(DataAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role"]
     list_select_related = ["user", "organisation"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(DataAdmin):
     list_display = ["email", "organisation", "role", "expires_at", "accepted_at", "revoked_at"]
     readonly_fields = ["token_hash"]
 

@@ -9,9 +9,11 @@ exactly what the page shows when nothing is cached.
 
 import re
 from datetime import date
+from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
@@ -39,7 +41,7 @@ from stakeholders.services.steering import steering_member_add
 from stakeholders.tests.builders import add_lead, make_stakeholder
 from t2a.models import Membership, Role
 from t2a.services.organisations import membership_change_role
-from tests.cast import make_member
+from tests.cast import make_member, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -517,3 +519,114 @@ def test_a_community_leads_role_change_shows_on_the_cycle_pages_plan_panel(
     assert "0 of 2 approvals" in html(client, cycle_url(cycle))
     assert_shows_change(client, cycle_url(cycle), lambda: change_role(org, second, Role.GOVERNANCE))
     assert "0 of 1 approval " in html(client, cycle_url(cycle))
+
+
+# Edits in the Django admin, which bypass the services (t2a/admin.py) ------------------
+
+
+class _FormFields(HTMLParser):
+    """What a browser would send from the page's form with the given id, as it is."""
+
+    def __init__(self, form_id: str) -> None:
+        super().__init__()
+        self.form_id, self.inside = form_id, False
+        self.data: dict[str, list[str]] = {}
+        self.select: str | None = None
+        self.textarea: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.inside = a.get("id") == self.form_id
+        if not self.inside or not a.get("name") and tag != "option":
+            return
+        if tag == "input" and a.get("type") not in ("submit", "file", "button"):
+            if a.get("type") not in ("checkbox", "radio") or "checked" in a:
+                self.data.setdefault(a["name"], []).append(a.get("value") or "")
+        elif tag == "select":
+            self.select = a["name"]
+            self.data.setdefault(self.select, [])
+        elif tag == "option" and self.select and "selected" in a:
+            self.data[self.select].append(a.get("value") or "")
+        elif tag == "textarea":
+            self.textarea = a["name"]
+            self.data[self.textarea] = [""]
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+
+def superuser_client() -> Client:
+    root = make_user("root@t2a.example.org")
+    root.is_staff = root.is_superuser = True
+    root.save()
+    client = Client()
+    client.force_login(root)
+    return client
+
+
+def admin_edit(client: Client, obj, **changes):
+    """Submit the object's change form in the Django admin as it stands, with `changes`."""
+    meta = obj._meta
+    url = reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[obj.pk])
+    page = client.get(url)
+    assert page.status_code == 200, url
+    fields = _FormFields(f"{meta.model_name}_form")
+    fields.feed(page.content.decode())
+    data = {**fields.data, **{name: [value] for name, value in changes.items()}}
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+
+
+def test_register_shows_a_stakeholder_renamed_in_the_admin(client_for, users, org):
+    stakeholder = make_stakeholder(org, "Al-Noor Community Centre")
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    url = url_of("stakeholders:stakeholder_list", org)
+    root = superuser_client()
+    assert_shows_change(
+        client, url, lambda: admin_edit(root, stakeholder, name="Al-Noor Mosque and Centre")
+    )
+    assert "Al-Noor Mosque and Centre" in html(client, url)
+
+
+def test_cycle_page_shows_a_community_lead_renamed_in_the_admin(client_for, users, cycle):
+    """A member's name is shown on pages of every organisation they belong to."""
+    lead = users[Role.COMMUNITY_LEAD]
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    assert str(lead) in html(client, cycle_url(cycle))
+    root = superuser_client()
+    assert_shows_change(
+        client, cycle_url(cycle), lambda: admin_edit(root, lead, full_name="Shanice Adebayo")
+    )
+    assert "Shanice Adebayo" in html(client, cycle_url(cycle))
+
+
+def test_register_drops_stakeholders_deleted_in_the_admin(client_for, users, org):
+    one = make_stakeholder(org, "Brook Library")
+    two = make_stakeholder(org, "Highfields Youth Club")
+    client = client_for(users[Role.ENGAGEMENT_LEAD])
+    url = url_of("stakeholders:stakeholder_list", org)
+    root = superuser_client()
+
+    def delete_one():
+        delete = reverse("admin:stakeholders_stakeholder_delete", args=[one.pk])
+        assert root.post(delete, {"post": "yes"}).status_code == 302
+
+    def delete_the_rest_in_bulk():
+        changelist = reverse("admin:stakeholders_stakeholder_changelist")
+        chosen = {"action": "delete_selected", "_selected_action": [two.pk], "post": "yes"}
+        assert root.post(changelist, chosen).status_code == 302
+
+    assert_shows_change(client, url, delete_one)
+    assert "Brook Library" not in html(client, url)
+    assert_shows_change(client, url, delete_the_rest_in_bulk)
+    assert "Highfields Youth Club" not in html(client, url)
