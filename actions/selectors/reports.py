@@ -15,12 +15,13 @@ from cycles.models import Cycle
 from cycles.selectors.reports import iso_date, person_name
 from t2a.models import Membership, Role
 
-from ..models import Action, ActionPlan, MeasureKind, Priority, SignOff
+from ..models import Action, ActionPlan, Decision, MeasureKind, Priority, RoundStatus, SignOffRound
 from .content import number_text
 from .evaluation import evaluation_for, evaluation_sections
 from .indicators import sparkline, trust_indicators
 from .measures import MeasuredProgress, Reading, amount, readings_by_action
 from .ripple import build_tree, effects_of, legend_svg, nested, print_fit, ripple_svg, tree_rows
+from .signoff import signoff_record
 
 # The ripple-effect map on an A4 page inside report.css's margins, leaving room for the
 # chapter heading and the key above the first slice.
@@ -117,25 +118,52 @@ def measured_target_charts(section: dict) -> dict:
 
 
 def signoffs(cycle: Cycle) -> dict:
-    """Every community lead's decision on every version of the plan, oldest first."""
-    found = (
-        SignOff.objects.filter(round__plan__cycle=cycle)
-        .select_related("round", "lead")
-        .order_by("decided_at", "pk")
-    )
+    """Every version of the plan sent for sign-off, oldest first, as the plan's own record
+    shows it (selectors.signoff.signoff_record): what became of it, the rule in force, each
+    community lead's answer, and who had not answered when it was signed off (or has not
+    yet, while it is open)."""
+    plan = ActionPlan.objects.filter(cycle=cycle).first()
+    record = reversed(signoff_record(plan)) if plan is not None else []
     return {
-        "signoffs": [
+        "versions": [
             {
-                "version": s.round.version,
-                "lead": person_name(s.lead),
-                "decision": s.get_decision_display(),
-                "decided_at": iso_date(timezone.localdate(s.decided_at)),
-                "comment": s.comment,
-                "superseded": s.superseded_at is not None,
+                "version": r.round.version,
+                "status": r.round.status,
+                "outcome": _outcome(r.round),
+                "sent_by": person_name(r.round.sent_by) or "a former member",
+                "sent_at": iso_date(timezone.localdate(r.round.sent_at)),
+                "rule": r.rule,
+                "approvals_required": r.round.approvals_required,
+                "rule_changed_from": r.rule_changed_from,
+                "recorded": r.recorded,
+                "answers": [
+                    {
+                        "lead": person_name(s.lead),
+                        "decision": "Approved"
+                        if s.decision == Decision.APPROVE
+                        else "Changes requested",
+                        "decided_at": iso_date(timezone.localdate(s.decided_at)),
+                        "comment": s.comment,
+                    }
+                    for s in r.answers
+                ],
+                "not_answered": [person_name(u) for u in r.not_answered],
             }
-            for s in found
+            for r in record
         ]
     }
+
+
+def _outcome(signoff_round: SignOffRound) -> str:
+    closed = (
+        iso_date(timezone.localdate(signoff_round.closed_at)) if signoff_round.closed_at else ""
+    )
+    if signoff_round.status == RoundStatus.SIGNED_OFF:
+        return f"Signed off on {closed}"
+    if signoff_round.status == RoundStatus.OPEN:
+        return "Waiting for community leads' answers"
+    because = signoff_round.get_superseded_because_display() or "The plan was changed"
+    return f"Superseded on {closed}: {because.lower()}"
 
 
 def _trend_value(value: float | None) -> int | float | None:

@@ -14,17 +14,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django_scopes import scope, scopes_disabled
 
-from actions.models import Evaluation
+from actions.models import Decision, Evaluation
 from actions.selectors import ripple
+from actions.services.plan import action_update
+from actions.services.signoff import (
+    action_plan_send_for_signoff,
+    action_plan_set_min_approvals,
+    signoff_record,
+)
 from cycles.models import Report, ReportKind
 from cycles.selectors import reports
-from cycles.tests.reports import pdf_text, section_data, wait_done
+from cycles.tests.reports import pdf_text, pdftotext, render_report, section_data, wait_done
 from feedback.selectors import reports as feedback_reports
 from feedback.tests.builders import make_insight, make_report_back
-from t2a.models import JobStatus, Role
+from t2a.models import JobStatus, Membership, Role
 from tests.integration.report_builders import make_report_cycle
 
-from ..builders import make_effect, make_evaluation
+from ..builders import make_action, make_effect, make_evaluation
 
 RESULTS = Path(__file__).resolve().parents[3] / "test-results" / "reports"
 
@@ -263,3 +269,41 @@ def test_the_print_map_fits_the_page(org, users):
         width, height = (float(v) for v in re.search(
             r'width="([\d.]+)mm" height="([\d.]+)mm"', svg).groups())  # fmt: skip
         assert width <= 174.1 and height <= 205.1
+
+
+@pytest.mark.django_db
+def test_the_signoff_section_gives_each_versions_rule_and_who_had_not_answered(
+    org, users, cycle, two_leads
+):
+    """A board reads in the PDF what the plan's own record shows: every version sent, the
+    rule it was signed off under, each answer, and who had not answered."""
+    shanice, farah = two_leads
+    action = make_action(cycle, title="Evening antenatal clinic")
+    lead = users[Role.ENGAGEMENT_LEAD]
+    with scope(organisation=org.pk):
+        action_plan_set_min_approvals(cycle=cycle, by=lead, min_approvals=1)
+        first = action_plan_send_for_signoff(cycle=cycle, by=lead)
+        signoff_record(
+            cycle=cycle,
+            membership=Membership.objects.get(organisation=org, user=shanice),
+            decision=Decision.APPROVE,
+            comment="Yes: start it before the winter.",
+            content_hash=first.content_hash,
+        )
+        action.refresh_from_db()
+        action_update(action=action, by=lead, fields={"title": "Evening and weekend clinic"})
+        action_plan_send_for_signoff(cycle=cycle, by=lead)
+    content = render_report(org, cycle, ReportKind.ANNUAL_EVALUATION)
+    text = " ".join(pdftotext(content).split())
+    today = timezone.localdate().isoformat()
+    for expected in (
+        f"Version 1: Signed off on {today}",
+        "Who must approve: at least 1 community lead (1 approval needed when it was signed off)",
+        f"{shanice.full_name} Approved {today} Yes: start it before the winter.",
+        f"Had not answered when it was signed off: {farah.full_name}.",
+        "Version 2: Waiting for community leads' answers",
+        "No community lead has answered this version yet.",
+        f"Not answered yet: {shanice.full_name}, {farah.full_name}.",
+    ):
+        assert expected in text, expected
+    assert text.index("Version 1:") < text.index("Version 2:")
