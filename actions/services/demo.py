@@ -9,6 +9,7 @@ cycles share 1,000 actions between them.
 """
 
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 from django_scopes import scope
@@ -30,6 +31,7 @@ from ..models import (
     ApprovalRule,
     Decision,
     Evaluation,
+    MeasureKind,
     PlanStatus,
     Priority,
     ProgressUpdate,
@@ -60,27 +62,42 @@ PRIORITIES = [
      ["Transport and travel costs", "Appointment times", "Childcare"]),
 ]  # fmt: skip
 
-# (priority index, title, measure in the community's words, metric, baseline, target,
-#  days from today to due, in scope, out-of-scope reason, status)
+# (priority index, title, measure in the community's words, metric, unit, baseline,
+#  target, reading on the day of its progress update (None: nothing measured yet), days
+#  from today to due, in scope, out-of-scope reason, status). A measure with no metric is
+#  kept in words.
 ACTIONS = [
     (0, "Listening training for every community midwife",
      "Women say they were believed the first time they raised a worry",
-     "Share of women in the maternity survey who felt listened to", "61%", "80%",
+     "Share of women in the maternity survey who felt listened to", "%", "61", "80", "68",
      120, True, "", ActionStatus.ON_TRACK),
     (1, "On-call interpreters for scans", "Nobody's child has to translate at a scan",
-     "Scans with a professional interpreter when one was needed", "38%", "95%",
+     "Scans with a professional interpreter when one was needed", "%", "38", "95", "52",
      90, True, "", ActionStatus.AT_RISK),
     (1, "Early-booking leaflets in Somali, Gujarati and Urdu",
      "Women know to book before 10 weeks", "Bookings before 10 weeks in Spinney Hills",
-     "58%", "70%", 60, True, "", ActionStatus.DONE),
+     "%", "58", "70", "70", 60, True, "", ActionStatus.DONE),
     (2, "Evening antenatal clinic at the Highfields centre",
      "Women who work shifts can get an appointment without losing pay",
-     "Evening appointments booked per month", "0", "40", 150, True, "",
-     ActionStatus.NOT_STARTED),
-    (2, "Free hospital parking for antenatal visits", "", "", "", "", 200, False,
+     "Evening appointments booked per month", "appointments", "0", "40", None, 150, True,
+     "", ActionStatus.NOT_STARTED),
+    (2, "Free hospital parking for antenatal visits", "", "", "", "", "", None, 200, False,
      "Parking charges are set by the hospital trust's national contract; we cannot change "
      "them locally. We have passed this on to the trust board.", ActionStatus.NOT_STARTED),
 ]  # fmt: skip
+
+
+def _measure(metric: str, unit: str, baseline: str, target: str) -> dict:
+    """An action's measure fields: numbers when it has a metric, else left in words."""
+    if not metric:
+        return {}
+    return {
+        "metric": metric,
+        "measure_kind": MeasureKind.NUMERIC,
+        "measure_unit": unit,
+        "baseline_value": Decimal(baseline),
+        "target_value": Decimal(target),
+    }
 
 
 def seed(demo: DemoOrganisation, *, large: bool) -> None:
@@ -134,7 +151,20 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
         cycle=cycle, by=lead, priorities=priorities, agreed_on=today - timedelta(days=AGREED)
     )
     actions = []
-    for index, title, measure, metric, baseline, target, due, in_scope, reason, status in ACTIONS:
+    for (
+        index,
+        title,
+        measure,
+        metric,
+        unit,
+        baseline,
+        target,
+        _,
+        due,
+        in_scope,
+        reason,
+        status,
+    ) in ACTIONS:
         # Delivery started the day the plan was signed off; what has not started yet starts
         # in a fortnight (so it owes no progress update yet).
         starts = SIGNED_OFF if status != ActionStatus.NOT_STARTED else -14
@@ -153,9 +183,7 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
                     "due_date": today + timedelta(days=due),
                     "community_measure": measure,
                     "specific_result": title,
-                    "metric": metric,
-                    "baseline": baseline,
-                    "target": target,
+                    **_measure(metric, unit, baseline, target),
                     "in_scope": in_scope,
                     "out_of_scope_reason": reason,
                 },
@@ -174,9 +202,12 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
     if ActionPlan.objects.get(cycle=cycle).status != PlanStatus.SIGNED_OFF:
         return
     action_plan_move(cycle=cycle, by=lead, to=PlanStatus.IN_DELIVERY)
-    for action, (*_, status) in zip(actions, ACTIONS, strict=True):
+    for n, (action, row) in enumerate(zip(actions, ACTIONS, strict=True)):
+        *_, reading, _due, _in_scope, _reason, status = row
         if status == ActionStatus.NOT_STARTED:
             continue
+        # Measured the day the update is written (backdated below).
+        written = today - timedelta(days=dict(LADDER_DEMO).get(n, UPDATED))
         progress_update_create(
             action=action,
             by=lead,
@@ -186,6 +217,8 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
             if status == ActionStatus.AT_RISK
             else "",
             public=status != ActionStatus.AT_RISK,
+            measured_value=Decimal(reading) if reading is not None else None,
+            measured_on=written if reading is not None else None,
         )
     escalation_raise(
         action=actions[1], by=lead, reason="Interpreting for scans needs £18,000 a year more."
@@ -224,6 +257,8 @@ PLANNED = 95
 SENT = 80
 SIGNED_OFF = 75
 
+# Days ago the progress updates were written, but for the ladder's (below).
+UPDATED = 10
 # (action index, days since its last progress update): with the default 28-day cadence and
 # ladder (0, 7, 14) the first is 15 days overdue (owner, engagement lead and the board, with
 # an escalation) and the second 8 (owner and engagement lead), so the first reminder sweep
@@ -252,7 +287,9 @@ def _backdate_for_the_ladder(cycle: Cycle, actions: list[Action]) -> None:
     rounds.exclude(rule_set_at=None).update(rule_set_at=ago(SENT))
     rounds.exclude(closed_at=None).update(closed_at=ago(SIGNED_OFF))
     SignOff.objects.filter(round__plan__cycle=cycle).update(decided_at=ago(SIGNED_OFF))
-    ProgressUpdate.objects.filter(action__in=actions).update(created_at=now - timedelta(days=10))
+    ProgressUpdate.objects.filter(action__in=actions).update(
+        created_at=now - timedelta(days=UPDATED)
+    )
     for index, days in LADDER_DEMO:
         ProgressUpdate.objects.filter(action=actions[index]).update(
             created_at=now - timedelta(days=days)

@@ -83,6 +83,10 @@ def test_demo_dates_and_places_agree_with_each_other():
         updates = list(ProgressUpdate.objects.filter(action__plan=plan))
         assert updates
         assert all(signed_off <= day(u.created_at) <= today for u in updates)
+        # Numbers are measured on the day the update that gives them was written.
+        measured = [u for u in updates if u.measured_on is not None]
+        assert measured
+        assert all(u.measured_on == day(u.created_at) for u in measured)
         for escalation in Escalation.objects.filter(action__plan=plan):
             assert signed_off <= day(escalation.raised_at) <= today
 

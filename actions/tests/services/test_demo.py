@@ -14,6 +14,7 @@ from actions.models import (
     ActionPlan,
     Escalation,
     Evaluation,
+    MeasureKind,
     Priority,
     PriorityInsight,
     ProgressUpdate,
@@ -59,6 +60,10 @@ def test_seed_demo_adds_a_signed_off_plan_and_is_idempotent():
         plan = ActionPlan.objects.get()
         assert plan.status == "in_delivery"
         assert Action.objects.filter(in_scope=False).exclude(out_of_scope_reason="").exists()
+        # Targets with numbers, and readings towards them, so the plan shows progress.
+        numeric = Action.objects.filter(measure_kind=MeasureKind.NUMERIC)
+        assert numeric.count() == 4
+        assert ProgressUpdate.objects.filter(action__in=numeric).exclude(measured_value=None)
         first_two = set(Action.objects.order_by("pk").values_list("pk", flat=True)[:2])
         public = set(
             ProgressUpdate.objects.filter(action__in=first_two, public=True).values_list(
