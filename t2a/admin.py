@@ -26,28 +26,30 @@ admin.site.site_header = "T2A administration"
 class VersionsMovedOn:
     """Admin mixin: a save or deletion moves its organisations' data versions on."""
 
-    def organisations_of(self, obj) -> set[int]:
-        """The organisations whose pages may show `obj` as it is stored now."""
-        stored = type(obj)._base_manager.filter(pk=obj.pk).values_list("organisation_id", flat=True)
-        return {*stored, obj.organisation_id} - {None}
+    def organisations_in(self, queryset) -> set[int]:
+        """The organisations whose pages may show the rows of `queryset` as stored."""
+        return set(queryset.values_list("organisation_id", flat=True))
+
+    def _stored(self, obj):
+        return type(obj)._base_manager.filter(pk=obj.pk)
 
     def _moved_on(self, organisation_ids) -> None:
         for organisation_id in sorted(organisation_ids):
             organisation_wide_change(organisation_id)
 
     def save_model(self, request, obj, form, change):
-        # Before the save, so a row moved to another organisation moves both on.
-        before = self.organisations_of(obj) if change else set()
+        # Before the save too, so a row moved to another organisation moves both on.
+        before = self.organisations_in(self._stored(obj)) if change else set()
         super().save_model(request, obj, form, change)
-        self._moved_on(before | self.organisations_of(obj))
+        self._moved_on(before | self.organisations_in(self._stored(obj)))
 
     def delete_model(self, request, obj):
-        touched = self.organisations_of(obj)
+        touched = self.organisations_in(self._stored(obj))
         super().delete_model(request, obj)
         self._moved_on(touched)
 
     def delete_queryset(self, request, queryset):
-        touched = set().union(*(self.organisations_of(obj) for obj in queryset))
+        touched = self.organisations_in(queryset)
         super().delete_queryset(request, queryset)
         self._moved_on(touched)
 
@@ -67,11 +69,10 @@ class UserAdmin(VersionsMovedOn, BaseUserAdmin):
     ]
     add_fieldsets = [(None, {"fields": ["email", "password1", "password2"]})]
 
-    def organisations_of(self, obj) -> set[int]:
+    def organisations_in(self, queryset) -> set[int]:
         # Pages name members (a cycle's community leads): each of their organisations.
-        return set(
-            Membership.objects.filter(user_id=obj.pk).values_list("organisation_id", flat=True)
-        )
+        members = Membership.objects.filter(user__in=queryset)
+        return set(members.values_list("organisation_id", flat=True))
 
 
 @admin.register(Organisation)
@@ -79,8 +80,8 @@ class OrganisationAdmin(VersionsMovedOn, admin.ModelAdmin):
     list_display = ["name", "slug", "mfa_required", "created_at"]
     search_fields = ["name", "slug"]
 
-    def organisations_of(self, obj) -> set[int]:
-        return {obj.pk} if obj.pk else set()
+    def organisations_in(self, queryset) -> set[int]:
+        return set(queryset.values_list("pk", flat=True))
 
 
 @admin.register(Membership)
