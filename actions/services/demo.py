@@ -10,6 +10,7 @@ cycles share 1,000 actions between them.
 
 from datetime import timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils import timezone
 from django_scopes import scope
@@ -62,11 +63,23 @@ PRIORITIES = [
      ["Transport and travel costs", "Appointment times", "Childcare"]),
 ]  # fmt: skip
 
-# (priority index, title, measure in the community's words, metric, unit, baseline,
-#  target, reading on the day of its progress update (None: nothing measured yet), days
-#  from today to due, in scope, out-of-scope reason, status). A measure with no metric is
-#  kept in words.
-ACTIONS = [
+
+class DemoAction(NamedTuple):
+    priority: int  # index into PRIORITIES
+    title: str
+    measure: str  # in the community's words
+    metric: str  # none: the measure is kept in words
+    unit: str
+    baseline: str
+    target: str
+    reading: str | None  # measured the day of its progress update; None: not yet
+    due_in_days: int
+    in_scope: bool
+    out_of_scope_reason: str
+    status: str
+
+
+ACTIONS = [DemoAction(*row) for row in [
     (0, "Listening training for every community midwife",
      "Women say they were believed the first time they raised a worry",
      "Share of women in the maternity survey who felt listened to", "%", "61", "80", "68",
@@ -84,19 +97,19 @@ ACTIONS = [
     (2, "Free hospital parking for antenatal visits", "", "", "", "", "", None, 200, False,
      "Parking charges are set by the hospital trust's national contract; we cannot change "
      "them locally. We have passed this on to the trust board.", ActionStatus.NOT_STARTED),
-]  # fmt: skip
+]]  # fmt: skip
 
 
-def _measure(metric: str, unit: str, baseline: str, target: str) -> dict:
+def _measure(row: DemoAction) -> dict:
     """An action's measure fields: numbers when it has a metric, else left in words."""
-    if not metric:
+    if not row.metric:
         return {}
     return {
-        "metric": metric,
+        "metric": row.metric,
         "measure_kind": MeasureKind.NUMERIC,
-        "measure_unit": unit,
-        "baseline_value": Decimal(baseline),
-        "target_value": Decimal(target),
+        "measure_unit": row.unit,
+        "baseline_value": Decimal(row.baseline),
+        "target_value": Decimal(row.target),
     }
 
 
@@ -151,41 +164,28 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
         cycle=cycle, by=lead, priorities=priorities, agreed_on=today - timedelta(days=AGREED)
     )
     actions = []
-    for (
-        index,
-        title,
-        measure,
-        metric,
-        unit,
-        baseline,
-        target,
-        _,
-        due,
-        in_scope,
-        reason,
-        status,
-    ) in ACTIONS:
+    for row in ACTIONS:
         # Delivery started the day the plan was signed off; what has not started yet starts
         # in a fortnight (so it owes no progress update yet).
-        starts = SIGNED_OFF if status != ActionStatus.NOT_STARTED else -14
+        starts = SIGNED_OFF if row.status != ActionStatus.NOT_STARTED else -14
         actions.append(
             action_create(
                 cycle=cycle,
                 by=lead,
                 fields={
-                    "priority": priorities[index],
-                    "title": title,
-                    "owner": lead if index != 1 else community,
+                    "priority": priorities[row.priority],
+                    "title": row.title,
+                    "owner": lead if row.priority != 1 else community,
                     "partners": "University Hospitals of Leicester\nSomali Women's Group"
-                    if index == 1
+                    if row.priority == 1
                     else "University Hospitals of Leicester",
                     "start_date": today - timedelta(days=starts),
-                    "due_date": today + timedelta(days=due),
-                    "community_measure": measure,
-                    "specific_result": title,
-                    **_measure(metric, unit, baseline, target),
-                    "in_scope": in_scope,
-                    "out_of_scope_reason": reason,
+                    "due_date": today + timedelta(days=row.due_in_days),
+                    "community_measure": row.measure,
+                    "specific_result": row.title,
+                    **_measure(row),
+                    "in_scope": row.in_scope,
+                    "out_of_scope_reason": row.out_of_scope_reason,
                 },
             )
         )
@@ -203,22 +203,21 @@ def _seed_maternity(demo: DemoOrganisation, cycle: Cycle) -> None:
         return
     action_plan_move(cycle=cycle, by=lead, to=PlanStatus.IN_DELIVERY)
     for n, (action, row) in enumerate(zip(actions, ACTIONS, strict=True)):
-        *_, reading, _due, _in_scope, _reason, status = row
-        if status == ActionStatus.NOT_STARTED:
+        if row.status == ActionStatus.NOT_STARTED:
             continue
         # Measured the day the update is written (backdated below).
         written = today - timedelta(days=dict(LADDER_DEMO).get(n, UPDATED))
         progress_update_create(
             action=action,
             by=lead,
-            status=status,
+            status=row.status,
             narrative="Work has started with the partners named in the plan.",
             barriers="Interpreting budget runs out in March."
-            if status == ActionStatus.AT_RISK
+            if row.status == ActionStatus.AT_RISK
             else "",
-            public=status != ActionStatus.AT_RISK,
-            measured_value=Decimal(reading) if reading is not None else None,
-            measured_on=written if reading is not None else None,
+            public=row.status != ActionStatus.AT_RISK,
+            measured_value=Decimal(row.reading) if row.reading is not None else None,
+            measured_on=written if row.reading is not None else None,
         )
     escalation_raise(
         action=actions[1], by=lead, reason="Interpreting for scans needs £18,000 a year more."
