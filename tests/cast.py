@@ -17,6 +17,11 @@ def make_user(email: str, full_name: str = "", password: str = PASSWORD) -> User
     return user
 
 
+def make_superuser(email: str = "root@t2a.example.org") -> User:
+    """A platform superuser: the Django admin's only users (t2a/admin.py)."""
+    return User.objects.create_superuser(email=email, password=PASSWORD)
+
+
 def make_organisation(name: str, slug: str, **extra) -> Organisation:
     return Organisation.objects.create(name=name, slug=slug, **extra)
 

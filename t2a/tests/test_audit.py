@@ -21,7 +21,7 @@ from t2a import audit
 from t2a.models import Role
 from t2a.services import export as privacy
 from t2a.tests.services.test_export import seed_full
-from tests.cast import make_user
+from tests.cast import make_superuser
 from tests.matrix import assert_role_matrix
 
 pytestmark = pytest.mark.django_db
@@ -245,11 +245,8 @@ def test_the_trail_cannot_be_changed_from_the_page(org, users, client_for):
 def test_the_admin_site_shows_entries_read_only(org, users):
     make_cycle(org)
     entry = entries(org)[0]
-    superuser = make_user("root@t2a.example.org")
-    superuser.is_staff = superuser.is_superuser = True
-    superuser.save()
     client = Client()
-    client.force_login(superuser)
+    client.force_login(make_superuser())
     changelist = reverse("admin:auditlog_logentry_changelist")
     assert client.get(changelist).status_code == 200
     found = client.get(changelist, {"q": str(entry.object_repr)})

@@ -41,7 +41,7 @@ from stakeholders.services.steering import steering_member_add
 from stakeholders.tests.builders import add_lead, make_stakeholder
 from t2a.models import Membership, Role
 from t2a.services.organisations import membership_change_role
-from tests.cast import make_member, make_user
+from tests.cast import make_member, make_superuser
 
 pytestmark = pytest.mark.django_db
 
@@ -565,15 +565,6 @@ class _FormFields(HTMLParser):
             self.textarea = None
 
 
-def superuser_client() -> Client:
-    root = make_user("root@t2a.example.org")
-    root.is_staff = root.is_superuser = True
-    root.save()
-    client = Client()
-    client.force_login(root)
-    return client
-
-
 def admin_edit(client: Client, obj, **changes):
     """Submit the object's change form in the Django admin as it stands, with `changes`."""
     meta = obj._meta
@@ -591,7 +582,7 @@ def test_register_shows_a_stakeholder_renamed_in_the_admin(client_for, users, or
     stakeholder = make_stakeholder(org, "Al-Noor Community Centre")
     client = client_for(users[Role.ENGAGEMENT_LEAD])
     url = url_of("stakeholders:stakeholder_list", org)
-    root = superuser_client()
+    root = client_for(make_superuser())
     assert_shows_change(
         client, url, lambda: admin_edit(root, stakeholder, name="Al-Noor Mosque and Centre")
     )
@@ -603,7 +594,7 @@ def test_cycle_page_shows_a_community_lead_renamed_in_the_admin(client_for, user
     lead = users[Role.COMMUNITY_LEAD]
     client = client_for(users[Role.ENGAGEMENT_LEAD])
     assert str(lead) in html(client, cycle_url(cycle))
-    root = superuser_client()
+    root = client_for(make_superuser())
     assert_shows_change(
         client, cycle_url(cycle), lambda: admin_edit(root, lead, full_name="Shanice Adebayo")
     )
@@ -615,7 +606,7 @@ def test_register_drops_stakeholders_deleted_in_the_admin(client_for, users, org
     two = make_stakeholder(org, "Highfields Youth Club")
     client = client_for(users[Role.ENGAGEMENT_LEAD])
     url = url_of("stakeholders:stakeholder_list", org)
-    root = superuser_client()
+    root = client_for(make_superuser())
 
     def delete_one():
         delete = reverse("admin:stakeholders_stakeholder_delete", args=[one.pk])
