@@ -1,8 +1,11 @@
 """Plain builders for test rows. They disable scopes only while building."""
 
 import re
+import time
 
 from allauth.account.models import EmailAddress
+from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.core.cache import cache
 from django_scopes import scopes_disabled
 
@@ -33,6 +36,23 @@ def make_member(organisation: Organisation, role: Role | str, email: str) -> Use
     with scopes_disabled():
         Membership.objects.create(organisation=organisation, user=user, role=role)
     return user
+
+
+def totp_code(secret: str, seconds_left: float = 3) -> str:
+    """The authenticator code for `secret` that stays valid for at least `seconds_left`.
+
+    allauth accepts only the code of the current 30-second period, so a code read near the
+    end of one is refused if the server checks it in the next: the helper waits for the next
+    period first. It reads the clock once, so it also works under a frozen clock
+    (time_machine with tick=False) that is not near the end of a period.
+    """
+    now = time.time()
+    period = mfa_settings.TOTP_PERIOD
+    counter, into = divmod(now, period)
+    if period - into < seconds_left:
+        time.sleep(period - into)
+        counter += 1
+    return format_hotp_value(hotp_value(secret, int(counter)))
 
 
 STORED_PAGE = re.compile(rb":v\d+:page:[0-9a-f]{32}$")
